@@ -1,0 +1,113 @@
+// hmm-lens command line: a thin adapter that reads files, runs src/core and
+// prints. All output is assembled first and written once, so an error never
+// leaves half a report behind.
+import * as fs from 'node:fs';
+import { createCParser } from '../core/parse/parser';
+import { analyseFile } from '../core/analyse';
+import { buildCatalogue, parseWorkspaceConfig, type WorkspaceConfig } from '../core/locks/table';
+import { toSarif } from '../core/report/sarif';
+import { toText } from '../core/report/text';
+import { SCHEMA_VERSION, type FileAnalysis } from '../core/model';
+import { collectFiles, readText, findConfig, InputError } from './inputs';
+import { loadWasm } from './wasm';
+
+declare const HMM_LENS_VERSION: string;
+const VERSION = typeof HMM_LENS_VERSION === 'string' ? HMM_LENS_VERSION : '0.0.0-dev';
+
+const USAGE = `usage: hmm-lens check [--format text|json|sarif] [--config FILE] PATH...
+       hmm-lens annotate [--format json] [--config FILE] PATH...
+       hmm-lens --version | --help
+
+check     report lock/ findings; exit 0 when none, 1 when some, 2 on bad usage or input
+annotate  print the annotation model (lock pairs per function), schemaVersion ${SCHEMA_VERSION}
+PATH      C files, or directories searched recursively for .c and .h files
+--config  workspace file extending the lock catalogue (default: nearest .hmm-lens.json)`;
+
+export interface CliResult { code: number; stdout: string; stderr: string }
+
+interface Args { command: string; format: string; config?: string; paths: string[] }
+
+function parseArgs(argv: string[]): Args | string {
+  const [command, ...rest] = argv;
+  if (command !== 'check' && command !== 'annotate') return `unknown command: ${command ?? '(none)'}`;
+  const args: Args = { command, format: command === 'check' ? 'text' : 'json', paths: [] };
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    const value = (): string | undefined => (a.includes('=') ? a.slice(a.indexOf('=') + 1) : rest[++i]);
+    if (a === '--format' || a.startsWith('--format=')) {
+      const v = value();
+      if (!v) return '--format needs a value';
+      args.format = v;
+    } else if (a === '--config' || a.startsWith('--config=')) {
+      const v = value();
+      if (!v) return '--config needs a file';
+      args.config = v;
+    } else if (a === '--') {
+      args.paths.push(...rest.slice(i + 1));
+      break;
+    } else if (a.startsWith('-')) return `unknown option: ${a}`;
+    else args.paths.push(a);
+  }
+  const formats = command === 'check' ? ['text', 'json', 'sarif'] : ['json'];
+  if (!formats.includes(args.format)) return `--format for ${command} must be ${formats.join(' or ')}`;
+  if (args.paths.length === 0) return 'no PATH given';
+  return args;
+}
+
+export async function runCli(argv: string[]): Promise<CliResult> {
+  if (argv[0] === '--version') return { code: 0, stdout: `${VERSION}\n`, stderr: '' };
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h') {
+    return { code: argv.length === 0 ? 2 : 0, stdout: argv.length ? `${USAGE}\n` : '', stderr: argv.length ? '' : `${USAGE}\n` };
+  }
+  const args = parseArgs(argv);
+  if (typeof args === 'string') return { code: 2, stdout: '', stderr: `hmm-lens: ${args}\n${USAGE}\n` };
+  try {
+    const configPath = findConfig(args.config, args.paths[0]);
+    let config: WorkspaceConfig = {};
+    if (configPath) {
+      const parsed = parseWorkspaceConfig(readText(configPath), configPath);
+      if (parsed.errors.length) throw new InputError(parsed.errors.join('\n'));
+      config = parsed.config;
+    }
+    const files = collectFiles(args.paths);
+    const texts = files.map((f) => [f, readText(f)] as const); // all inputs validated before any output
+    const parser = await createCParser(loadWasm());
+    const catalogue = buildCatalogue(config);
+    const analyses: FileAnalysis[] = texts.map(([f, t]) => analyseFile(parser, f, t, { catalogue }));
+    const findings = analyses.reduce((n, a) => n + a.diagnostics.length, 0);
+    const code = args.command === 'check' && findings > 0 ? 1 : 0;
+    return { code, stdout: render(args, analyses), stderr: '' };
+  } catch (e) {
+    if (e instanceof InputError) return { code: 2, stdout: '', stderr: `hmm-lens: ${e.message}\n` };
+    return { code: 2, stdout: '', stderr: `hmm-lens: internal error: ${(e as Error).stack ?? e}\n` };
+  }
+}
+
+function render(args: Args, analyses: FileAnalysis[]): string {
+  if (args.command === 'annotate') {
+    return `${JSON.stringify({ schemaVersion: SCHEMA_VERSION, files: analyses }, null, 2)}\n`;
+  }
+  if (args.format === 'sarif') return `${JSON.stringify(toSarif(analyses, { toolVersion: VERSION }), null, 2)}\n`;
+  if (args.format === 'json') {
+    return `${JSON.stringify({
+      schemaVersion: SCHEMA_VERSION,
+      findings: analyses.flatMap((a) => a.diagnostics.map((d) => ({ path: a.path, ...d }))),
+      unanalysed: analyses.flatMap((a) => a.unanalysed.map((u) => ({ path: a.path, ...u }))),
+    }, null, 2)}\n`;
+  }
+  return toText(analyses);
+}
+
+/** Process entry: run, write both streams, set the exit code. */
+export function main(argv: string[]): void {
+  runCli(argv).then((r) => {
+    if (r.stdout) fs.writeSync(1, r.stdout);
+    if (r.stderr) fs.writeSync(2, r.stderr);
+    process.exitCode = r.code;
+  }, (e: unknown) => {
+    fs.writeSync(2, `hmm-lens: internal error: ${(e as Error)?.stack ?? e}\n`);
+    process.exitCode = 2;
+  });
+}
+
+if (require.main === module) main(process.argv.slice(2));

@@ -1,0 +1,143 @@
+// One file in, its annotation model out. Never throws: a function that cannot
+// be parsed or analysed is listed in `unanalysed` with the reason.
+import type { CParser, Node } from './parse/parser';
+import { maskKernelSource, type AnnotationNote, type MaskResult } from './parse/mask';
+import { firstBranchOnly } from './parse/preproc';
+import { buildCfg, declName } from './flow/cfg';
+import { analyseLocks } from './flow/lockflow';
+import type { Catalogue } from './locks/table';
+import type { FileAnalysis, FunctionAnalysis, Diagnostic, Unanalysed } from './model';
+
+export interface AnalyseOptions {
+  catalogue: Catalogue;
+  /** Per-function step budget of the lock analysis. */
+  maxSteps?: number;
+}
+
+const CONTAINERS = new Set(['translation_unit', 'preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif',
+  'preproc_elifdef', 'linkage_specification', 'declaration_list', 'ERROR']);
+
+export function analyseFile(parser: CParser, path: string, text: string, opts: AnalyseOptions): FileAnalysis {
+  const result: FileAnalysis = { path, functions: [], diagnostics: [], unanalysed: [] };
+  let mask: MaskResult;
+  try {
+    mask = maskKernelSource(text);
+  } catch (e) {
+    result.unanalysed.push({ startLine: 1, endLine: lineCount(text), reason: `pre-pass failed: ${(e as Error).message}` });
+    return result;
+  }
+  const outcomes: FunctionOutcome[] = [];
+  const parsed = parser.withTree(mask.text, (tree) => {
+    for (const fn of functionsOf(tree.rootNode)) outcomes.push(analyseFunction(parser, fn, text, mask, opts));
+    return true;
+  });
+  const releasers = new Map(outcomes.map((o) => [o.fn.name, o.callerReleaseDomains]));
+  for (const out of outcomes) {
+    result.functions.push(out.fn);
+    result.diagnostics.push(...out.diagnostics.filter((d) => !releasedByCounterpart(d, out.fn.name, releasers)));
+    if (out.unanalysed) result.unanalysed.push(out.unanalysed);
+  }
+  if (!parsed) result.unanalysed.push({ startLine: 1, endLine: lineCount(text), reason: 'the parser gave no tree' });
+  result.diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
+  return result;
+}
+
+function functionsOf(root: Node): Node[] {
+  const out: Node[] = [];
+  const walk = (n: Node): void => {
+    for (let i = 0; i < n.namedChildCount; i++) {
+      const c = n.namedChild(i);
+      if (!c) continue;
+      if (c.type === 'function_definition') out.push(c);
+      else if (CONTAINERS.has(c.type)) walk(c);
+    }
+  };
+  walk(root);
+  return out;
+}
+
+interface FunctionOutcome {
+  fn: FunctionAnalysis; diagnostics: Diagnostic[]; unanalysed?: Unanalysed; callerReleaseDomains?: string[];
+}
+
+/** Name parts that open something, and the parts of the function that closes it. */
+const COUNTERPARTS: Record<string, string[]> = {
+  start: ['stop', 'end', 'finish'], begin: ['end', 'finish', 'commit'], get: ['put', 'release'],
+  freeze: ['thaw'], disable: ['enable'], take: ['drop', 'release', 'put'], prepare: ['complete', 'finish', 'end'],
+  enter: ['exit', 'leave'], map: ['unmap'], pre: ['post'], lock: ['unlock'], acquire: ['release'],
+  pin: ['unpin'], grab: ['release', 'ungrab'], open: ['close', 'release'], down: ['up'], claim: ['release'],
+};
+
+/**
+ * `zone_pcp_disable()` returns with pcp_batch_high_lock held on purpose: `zone_pcp_enable()`
+ * in the same file releases it. A lock held at exit is not reported when a counterpart
+ * function (same name, opening word swapped for a closing one) releases a lock of that domain.
+ */
+function releasedByCounterpart(d: Diagnostic, fnName: string, releasers: Map<string, string[] | undefined>): boolean {
+  if (d.ruleId !== 'lock/held-at-exit' || !d.lockKey) return false;
+  const domain = d.lockKey.slice(0, d.lockKey.indexOf(':'));
+  const parts = fnName.split('_');
+  for (let i = 0; i < parts.length; i++) {
+    for (const closing of COUNTERPARTS[parts[i]] ?? []) {
+      const other = [...parts.slice(0, i), closing, ...parts.slice(i + 1)].join('_');
+      if (releasers.get(other)?.includes(domain)) return true;
+    }
+  }
+  return false;
+}
+
+function analyseFunction(parser: CParser, fn: Node, text: string, mask: MaskResult, opts: AnalyseOptions): FunctionOutcome {
+  const name = declName(fn.childForFieldName('declarator')) ?? '<anonymous>';
+  const startLine = fn.startPosition.row + 1;
+  const endLine = fn.endPosition.row + 1;
+  const info: FunctionAnalysis = { name, startLine, endLine, lockPairs: [] };
+  const original = text.slice(fn.startIndex, fn.endIndex);
+  if (!opts.catalogue.mention.test(original)) return { fn: info, diagnostics: [] };
+  const bodyStart = fn.childForFieldName('body')?.startIndex ?? fn.endIndex;
+  const annotations = mask.annotations
+    .filter((a: AnnotationNote) => a.offset >= fn.startIndex && a.offset < bodyStart)
+    .map((a) => ({ name: a.name, args: a.args }));
+
+  const run = (node: Node): FunctionOutcome => {
+    const cfg = buildCfg({ fn: node, catalogue: opts.catalogue, loopMacros: mask.loopMacros });
+    const r = analyseLocks(cfg, { name, annotations, maxSteps: opts.maxSteps });
+    if (r.overBudget) return skip(r.overBudget);
+    info.lockPairs = r.pairs;
+    return { fn: info, diagnostics: r.diagnostics, callerReleaseDomains: r.callerReleaseDomains };
+  };
+  const skip = (reason: string): FunctionOutcome => {
+    info.notAnalysed = reason;
+    return { fn: info, diagnostics: [], unanalysed: { startLine, endLine, reason: `${name}(): ${reason}` } };
+  };
+
+  try {
+    if (!fn.hasError) return run(fn);
+    // Second chance: the function alone, first #if branches only.
+    const retry = firstBranchOnly(mask.text, fn.startIndex, fn.endIndex);
+    const outcome = parser.withTree(retry, (tree) => {
+      const again = functionsOf(tree.rootNode).find((f) => f.startIndex === fn.startIndex);
+      if (!again || again.hasError) return skip(`not analysed: parse error near line ${firstErrorLine(again ?? fn)}`);
+      return run(again);
+    });
+    return outcome ?? skip('not analysed: the parser gave no tree');
+  } catch (e) {
+    return skip(`not analysed: internal error (${(e as Error).message})`);
+  }
+}
+
+function firstErrorLine(n: Node): number {
+  const stack: Node[] = [n];
+  while (stack.length) {
+    const c = stack.pop()!;
+    if (c.type === 'ERROR' || c.isMissing) return c.startPosition.row + 1;
+    if (!c.hasError) continue;
+    for (let i = c.childCount - 1; i >= 0; i--) { const k = c.child(i); if (k) stack.push(k); }
+  }
+  return n.startPosition.row + 1;
+}
+
+function lineCount(text: string): number {
+  let n = 1;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) n++;
+  return n;
+}

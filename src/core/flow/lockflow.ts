@@ -1,0 +1,617 @@
+// Lock pairing and lock rules over one function's CFG.
+//
+// Abstract state: which locks this function holds or has released on the path,
+// plus "facts" (the outcome of tests seen on the path: `ptep` is NULL, `locked`
+// is true, `#ifdef CONFIG_X` was taken). Facts make trylocks, NULL-returning
+// lock helpers, `locked` flags and `if (x) lock … if (x) unlock` precise.
+//
+// Bounded by construction (property simulation, as in ESP): at a join, states
+// with the same lock set are merged and keep only the facts they agree on, so
+// a node holds at most one state per distinct lock set. Facts only shrink and
+// site sets only grow, so the fixpoint terminates; a step budget turns any
+// pathological function into "skipped", never a hang.
+//
+// A lock the function never touched is "unknown" (a caller may hold it), so
+// releasing it is silent; only releases that contradict what this function
+// did on the path (released twice, never assigned) are reported.
+import type { Cfg, CfgNode, Event, Atom, Site } from './cfg';
+import { EXIT } from './cfg';
+import { dependsOn, rootOf, type ValueClass } from './expr';
+import type { Diagnostic, LockPair, PathStep } from '../model';
+
+type Fact = ValueClass | 'T' | 'F';
+
+interface Trail { step: PathStep; prev: Trail | null }
+
+interface Entry {
+  status: 'held' | 'released';
+  kind: string;
+  expr: string;
+  acquires: Site[];
+  releases: Site[];
+  fromCaller: boolean;
+  trail: Trail | null;
+  resultVar?: string;
+  escaped: boolean;
+  guard: boolean;
+  /** Released here without having been acquired here: the caller's lock was dropped. */
+  callersDropped?: boolean;
+}
+
+interface State {
+  locks: Map<string, Entry>;
+  facts: Map<string, Fact>;
+  uninit: Set<string>;
+  trail: Trail | null;
+}
+
+export interface FunctionContext {
+  name: string;
+  /** Lock annotations on the function (`__acquires(x)` → ['acquires', 'x']). */
+  annotations: { name: string; args: string[] }[];
+  maxSteps?: number;
+}
+
+export interface LockFlowResult {
+  pairs: LockPair[];
+  diagnostics: Diagnostic[];
+  overBudget?: string;
+  /** Domains of locks this function releases for its caller (used to recognise start/stop pairs). */
+  callerReleaseDomains?: string[];
+}
+
+const DEFAULT_MAX_STEPS = 60000;
+/** Local flags that carry lock state across calls: `locked`, `mmap_locked`, `unlocked`. */
+const LOCK_FLAG = /^(\w+_)?(un)?lock(ed)?$|^\w*locked$|^\w*held$/;
+/** Names that say "I return with a lock held": folio_lock_anon_vma_read, lock_vma_under_rcu, *_trylock. */
+const WRAPPER_NAME = /(^|_)(try)?lock(ed)?(_|$)|^__?acquire|_acquire$/;
+
+export function analyseLocks(cfg: Cfg, fn: FunctionContext): LockFlowResult {
+  return new LockFlow(cfg, fn).run();
+}
+
+class LockFlow {
+  private readonly inStates: Map<string, State>[] = [];
+  private readonly pairs = new Map<string, { lock: string; kind: string; acquire: Site | null; releases: Map<string, Site> }>();
+  private readonly diags = new Map<string, Diagnostic>();
+  /** "Must" rules: a site is reported only if no state reaching it contradicts the finding. */
+  private readonly mustFindings = new Map<string, { refuted: boolean; make: () => void }>();
+  private readonly locals: Set<string>;
+  /** Acquire sites whose lock the function stopped naming while held: ownership passed elsewhere. */
+  private readonly handedOff = new Set<string>();
+  private readonly callerReleaseDomains = new Set<string>();
+  /** Caller-visible places this function stored a lock pointer into (`pvmw->ptl = pte_lockptr(…)`). */
+  private readonly storedOut = new Set<string>();
+
+  constructor(private readonly cfg: Cfg, private readonly fn: FunctionContext) {
+    this.locals = cfg.locals;
+    for (let i = 0; i < cfg.nodes.length; i++) this.inStates.push(new Map());
+  }
+
+  run(): LockFlowResult {
+    const order = rpo(this.cfg);
+    const pending = new Uint8Array(this.cfg.nodes.length);
+    const init: State = { locks: new Map(), facts: new Map(), uninit: new Set(), trail: null };
+    this.seedFromAnnotations(init);
+    this.inStates[0].set(signature(init), init);
+    pending[0] = 1;
+    let steps = 0;
+    const max = this.fn.maxSteps ?? DEFAULT_MAX_STEPS;
+    for (let changed = true; changed;) {
+      changed = false;
+      for (const id of order) {
+        if (!pending[id]) continue;
+        pending[id] = 0;
+        changed = true;
+        const node = this.cfg.nodes[id];
+        for (const s of [...this.inStates[id].values()]) {
+          if (++steps > max) {
+            return { pairs: [], diagnostics: [], overBudget: `over the analysis budget (${max} steps)` };
+          }
+          for (const [succ, out] of this.transfer(node, s)) {
+            if (this.mergeInto(succ, out)) pending[succ] = 1;
+          }
+        }
+      }
+    }
+    for (const f of this.mustFindings.values()) if (!f.refuted) f.make();
+    this.checkExits();
+    return {
+      pairs: this.pairList(), diagnostics: [...this.diags.values()],
+      callerReleaseDomains: [...this.callerReleaseDomains],
+    };
+  }
+
+  // ---- annotations ---------------------------------------------------------
+
+  private seedFromAnnotations(s: State): void {
+    for (const a of this.fn.annotations) {
+      if (a.name !== 'releases' && a.name !== 'must_hold') continue;
+      for (const arg of a.args) {
+        const expr = arg.replace(/\s+/g, '').replace(/^&/, '');
+        // The annotation does not say which domain: seed every domain lazily via 'assert' semantics.
+        s.locks.set(`*:${expr}`, {
+          status: 'held', kind: 'annotated', expr, acquires: [], releases: [], fromCaller: true,
+          trail: null, escaped: false, guard: false,
+        });
+      }
+    }
+  }
+
+  private annotatedAcquirer(): boolean {
+    return this.fn.annotations.some((a) => a.name === 'acquires' || a.name === 'cond_acquires');
+  }
+
+  // ---- transfer ------------------------------------------------------------
+
+  private transfer(node: CfgNode, s0: State): [number, State][] {
+    if (node.kind === 'dead') return [];
+    let states: State[] = [node.step && node.kind !== 'branch' && !node.step.startsWith('label')
+      ? withStep(s0, { line: node.line, column: node.column, message: node.step }) : s0];
+    for (const e of node.events) {
+      const next: State[] = [];
+      for (const s of states) next.push(...this.apply(e, s));
+      states = next;
+    }
+    if (node.kind === 'return' || node.id === EXIT) return [];
+    if (node.kind !== 'branch' || !node.atom) {
+      const out: [number, State][] = [];
+      for (const s of states) for (const succ of node.succ) out.push([succ, s]);
+      return out;
+    }
+    const out: [number, State][] = [];
+    const [t, f] = node.succ;
+    for (const s of states) {
+      const v = evalAtom(s, node.atom);
+      const step = (taken: boolean): PathStep => ({
+        line: node.line, column: node.column,
+        message: node.part
+          ? `${node.step ?? 'condition'}: \`${node.part}\` is ${taken ? 'true' : 'false'}`
+          : `${node.step ?? 'condition'} is ${taken !== !!node.negated ? 'true' : 'false'}`,
+      });
+      if (v !== false) out.push([t, refine(withStep(s, step(true)), node.atom, true)]);
+      if (v !== true) out.push([f, refine(withStep(s, step(false)), node.atom, false)]);
+    }
+    return out;
+  }
+
+  private apply(e: Event, s: State): State[] {
+    switch (e.t) {
+      case 'lock': {
+        const v = e.verb;
+        if (v.op === 'acquire') return this.acquire(s, e.key, v.kind, e.expr, e.site, v.heldWhen ?? 'always', e.resultVar, false, e.inReturn);
+        if (v.op === 'release') return [this.release(s, e.key, v.kind, e.expr, e.site, false)];
+        if (v.op === 'relock') {
+          const t = clone(s);
+          t.locks.delete(e.key);
+          return this.acquire(t, e.key, v.kind, e.expr, e.site, 'always', e.resultVar, false, e.inReturn, true);
+        }
+        if (v.op === 'assert') {
+          if (s.locks.has(e.key) || s.locks.has(`*:${e.expr}`)) return [s];
+          const t = clone(s);
+          t.locks.set(e.key, { status: 'held', kind: v.kind, expr: e.expr, acquires: [], releases: [], fromCaller: true,
+            trail: null, escaped: false, guard: false });
+          return [t];
+        }
+        return [s];
+      }
+      case 'guard':
+        return e.op === 'acquire'
+          ? this.acquire(s, e.key, e.cls.kind, e.expr, e.site, 'always', undefined, true, false)
+          : [this.release(s, e.key, e.cls.kind, e.expr, e.site, true)];
+      case 'assign': return [this.assign(s, e.target, e.value, e.rhs)];
+      case 'call': return this.call(s, e.name, e.args, e.addrOf);
+    }
+  }
+
+  private acquire(s: State, key: string, kind: string, expr: string, site: Site, heldWhen: string,
+    resultVar: string | undefined, guard: boolean, inReturn: boolean, quiet = false): State[] {
+    const held = clone(s);
+    if (resultVar) killFacts(held, resultVar);
+    const prev = held.locks.get(key) ?? held.locks.get(`*:${expr}`);
+    const siteId = `double:${site.line}:${site.column}`;
+    if (heldWhen === 'always' && !quiet && !guard) {
+      if (prev?.status !== 'held') this.refute(siteId);
+      else {
+        this.must(siteId, () => this.report(siteId, {
+          ruleId: 'lock/double-acquire', site, lock: expr, key,
+          message: `\`${expr}\` is acquired at line ${site.line} while already held${prev.acquires.length
+            ? ` since line ${prev.acquires.map((a) => a.line).join(', ')}` : ' (the caller holds it)'}`,
+          related: prev.acquires.map((a) => ({ line: a.line, column: a.column, message: `first acquired here: ${a.text}` })),
+          flow: [...prev.acquires.slice(0, 1).map((a) => ({ line: a.line, column: a.column, message: `acquires \`${expr}\`` })),
+            ...stepsSince(s.trail, prev.trail), { line: site.line, column: site.column, message: `acquires \`${expr}\` again` }],
+        }));
+      }
+    }
+    // Re-taking a lock this function dropped for its caller restores the caller's lock.
+    const restoresCallers = prev?.status === 'released' && prev.callersDropped === true;
+    held.locks.delete(`*:${expr}`);
+    held.locks.set(key, {
+      status: 'held', kind, expr, acquires: [site], releases: [], fromCaller: restoresCallers, trail: s.trail,
+      resultVar, guard,
+      escaped: quiet || inReturn || (resultVar !== undefined && this.escapes(resultVar)) || this.storedOut.has(expr),
+    });
+    held.uninit.delete(rootOf(expr) ?? expr);
+    const root = /^[A-Za-z_]\w*(->|$)/.test(expr) ? rootOf(expr) : undefined;
+    if (root) held.facts.set(root, 'nonzero');
+    this.touchPair(key, kind, expr, site);
+    // A result nobody tests (2017-era pte_offset_map_lock never failed) is taken as success.
+    if (heldWhen === 'always' || (resultVar && !resultVar.startsWith('$') && !this.cfg.tested.has(resultVar))) return [held];
+    const failed = clone(s);
+    failed.uninit.delete(rootOf(expr) ?? expr);
+    if (resultVar) {
+      killFacts(failed, resultVar);
+      held.facts.set(resultVar, heldWhen === 'zero' ? 'zero' : 'nonzero');
+      failed.facts.set(resultVar, heldWhen === 'zero' ? 'neg' : 'zero');
+    }
+    return [held, failed];
+  }
+
+  private release(s: State, key: string, kind: string, expr: string, site: Site, guard: boolean): State {
+    const t = clone(s);
+    const k = t.locks.has(key) ? key : t.locks.has(`*:${expr}`) ? `*:${expr}` : key;
+    const prev = t.locks.get(k);
+    const relId = `rel:${site.line}:${site.column}`;
+    const uninitId = `uninit:${site.line}:${site.column}`;
+    let callersDropped = false;
+    if (prev?.status === 'held') {
+      for (const a of prev.acquires) this.addPair(key, prev.kind === 'annotated' ? kind : prev.kind, expr, a, site);
+      if (prev.fromCaller) { this.addPair(key, kind, expr, null, site); callersDropped = true; }
+      this.refute(relId);
+      this.refute(uninitId);
+    } else {
+      this.addPair(key, kind, expr, null, site);
+      if (!prev) { callersDropped = true; this.callerReleaseDomains.add(key.slice(0, key.indexOf(':'))); }
+      if (prev?.status === 'released' && !guard) {
+        this.must(relId, () => this.report(relId, {
+          ruleId: 'lock/release-unheld', site, lock: expr, key,
+          message: `\`${expr}\` is released at line ${site.line} but was already released at line ${prev.releases.map((r) => r.line).join(', ')} on this path`,
+          related: prev.releases.map((r) => ({ line: r.line, column: r.column, message: `released here: ${r.text}` })),
+          flow: [...prev.releases.slice(0, 1).map((r) => ({ line: r.line, column: r.column, message: `releases \`${expr}\`` })),
+            ...stepsSince(s.trail, prev.trail), { line: site.line, column: site.column, message: `releases \`${expr}\` again` }],
+        }));
+      } else this.refute(relId);
+      if (!prev && /^[A-Za-z_]\w*$/.test(expr) && t.uninit.has(expr)) {
+        this.must(uninitId, () => this.report(uninitId, {
+          ruleId: 'lock/release-unheld', site, lock: expr, key,
+          message: `\`${expr}\` is released at line ${site.line} but was never acquired on this path: \`${expr}\` is not assigned before it`,
+          related: [], flow: [...stepsSince(s.trail, null).slice(-12), { line: site.line, column: site.column, message: `releases \`${expr}\`` }],
+        }));
+      } else this.refute(uninitId);
+    }
+    t.locks.delete(k);
+    t.locks.set(key, { status: 'released', kind, expr, acquires: [], releases: [site], fromCaller: false,
+      trail: s.trail, escaped: false, guard, callersDropped: callersDropped || prev?.callersDropped });
+    return t;
+  }
+
+  private must(id: string, make: () => void): void {
+    if (!this.mustFindings.has(id)) this.mustFindings.set(id, { refuted: false, make });
+  }
+
+  private refute(id: string): void {
+    const f = this.mustFindings.get(id);
+    if (f) f.refuted = true;
+    else this.mustFindings.set(id, { refuted: true, make: () => undefined });
+  }
+
+  private assign(s: State, target: string, value: ValueClass | 'unknown' | 'uninit' | 'step', rhs?: string): State {
+    const t = clone(s);
+    if (value === 'step') {
+      // `ptep++`: a non-NULL pointer stays non-NULL; anything else becomes unknown.
+      const keep = t.facts.get(target) === 'nonzero';
+      killFacts(t, target);
+      if (keep) t.facts.set(target, 'nonzero');
+      return t;
+    }
+    const copied = value === 'unknown' && rhs ? t.facts.get(rhs) : undefined;
+    if (rhs && !this.isLocalTarget(target) && /^[A-Za-z_]\w*(->\w+)+$/.test(target)) this.storedOut.add(target);
+    // Handing a held lock to the caller (`*ptlp = ptl`, `pvmw->ptl = ptl`) ends our responsibility.
+    if (rhs && !this.isLocalTarget(target)) {
+      for (const [k, e] of t.locks) {
+        if (e.status === 'held' && (e.expr === rhs || e.resultVar === rhs)) t.locks.set(k, { ...e, escaped: true });
+      }
+    }
+    for (const [k, e] of t.locks) {
+      if (!dependsOn(e.expr, target)) continue;
+      // Overwriting the only name of a held lock (`page = next` in a collect loop) hands it off.
+      if (e.status === 'held') for (const a of e.acquires) this.handedOff.add(`${a.line}:${a.column}`);
+      t.locks.delete(k);
+    }
+    killFacts(t, target);
+    if (value === 'uninit') t.uninit.add(target);
+    else {
+      t.uninit.delete(target);
+      if (value !== 'unknown') t.facts.set(target, value);
+      else if (copied) t.facts.set(target, copied);
+    }
+    return t;
+  }
+
+  private call(s: State, name: string, args: string[], addrOf: string[]): State[] {
+    const lockish = /lock/i.test(name);
+    if (addrOf.length === 0 && !lockish) return [s];
+    const flag = addrOf.find((a) => LOCK_FLAG.test(a) && this.cfg.tested.has(a) && this.locals.has(a));
+    if (flag) return this.flagCall(s, flag);
+    const t = clone(s);
+    for (const a of addrOf) { killFacts(t, a); t.uninit.delete(rootOf(a) ?? a); }
+    if (lockish) {
+      // An unknown *lock* helper given our lock may take or drop it: forget what we knew.
+      for (const [k, e] of t.locks) if (args.includes(e.expr) || args.some((a) => e.expr.startsWith(`${a}->`))) t.locks.delete(k);
+    }
+    return [t];
+  }
+
+  /**
+   * `get_user_pages_remote(…, &locked)`: the callee may drop the lock and says so
+   * through the flag. Two outcomes: still held with the flag set, or dropped with it clear.
+   */
+  private flagCall(s: State, flag: string): State[] {
+    const inverted = /unlock|drop/i.test(flag);
+    const kept = clone(s);
+    killFacts(kept, flag);
+    kept.uninit.delete(flag);
+    const dropped = clone(kept);
+    kept.facts.set(flag, inverted ? 'zero' : 'nonzero');
+    dropped.facts.set(flag, inverted ? 'nonzero' : 'zero');
+    let any = false;
+    for (const [k, e] of dropped.locks) {
+      if (e.status !== 'held' || e.guard) continue;
+      any = true;
+      dropped.locks.set(k, { ...e, status: 'released', acquires: [], releases: [], callersDropped: e.fromCaller });
+    }
+    return any ? [kept, dropped] : [kept];
+  }
+
+  private escapes(target: string): boolean { return !this.isLocalTarget(target); }
+
+  /** Is the assigned place this function's own (a local variable, or a field of a local struct)? */
+  private isLocalTarget(target: string): boolean {
+    if (target.startsWith('$')) return true;
+    const root = rootOf(target);
+    if (!root || target.startsWith('*')) return false;
+    if (/^[A-Za-z_]\w*$/.test(target)) return this.locals.has(root) || this.cfg.params.includes(root);
+    return this.locals.has(root) && !target.includes('->');
+  }
+
+  // ---- merge ---------------------------------------------------------------
+
+  private mergeInto(id: number, s: State): boolean {
+    const sig = signature(s);
+    const states = this.inStates[id];
+    const cur = states.get(sig);
+    if (!cur) { states.set(sig, s); return true; }
+    let changed = false;
+    for (const [k, v] of cur.facts) {
+      if (s.facts.get(k) !== v) { cur.facts.delete(k); changed = true; }
+    }
+    for (const u of s.uninit) if (!cur.uninit.has(u)) { cur.uninit.add(u); changed = true; }
+    for (const [k, e] of s.locks) {
+      const c = cur.locks.get(k)!;
+      const acquires = unionSites(c.acquires, e.acquires);
+      const releases = unionSites(c.releases, e.releases);
+      const escaped = c.escaped || e.escaped;
+      const fromCaller = c.fromCaller || e.fromCaller;
+      if (acquires !== c.acquires || releases !== c.releases || escaped !== c.escaped || fromCaller !== c.fromCaller) {
+        cur.locks.set(k, { ...c, acquires, releases, escaped, fromCaller });
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  // ---- exits ---------------------------------------------------------------
+
+  private checkExits(): void {
+    if (this.annotatedAcquirer() || WRAPPER_NAME.test(this.fn.name)) return;
+    interface Exit { node: CfgNode; s: State }
+    const exits: Exit[] = [];
+    for (const node of this.cfg.nodes) {
+      if (node.kind !== 'return') continue;
+      for (const s of this.inStates[node.id].values()) exits.push({ node, s });
+    }
+    const byLock = new Map<string, { held: Exit[]; free: Exit[] }>();
+    for (const x of exits) {
+      for (const [k, e] of x.s.locks) {
+        if (e.status !== 'held' || e.fromCaller || e.guard) continue;
+        if (!byLock.has(k)) byLock.set(k, { held: [], free: [] });
+      }
+    }
+    for (const [k, g] of byLock) {
+      for (const x of exits) (x.s.locks.get(k)?.status === 'held' ? g.held : g.free).push(x);
+      const leaking = g.held.filter((x) => {
+        const e = x.s.locks.get(k)!;
+        if (e.fromCaller || e.escaped || e.guard) return false;
+        if (e.acquires.some((a) => this.handedOff.has(`${a.line}:${a.column}`))) return false;
+        const r = x.node.ret;
+        if (r?.hasLockCall) return false;
+        // `return VM_FAULT_LOCKED`, `ret |= VM_FAULT_LOCKED`: the caller is told it gets the lock.
+        if (r && /LOCKED/.test(r.text)) return false;
+        if (r && e.resultVar && r.vars.includes(e.resultVar)) return false;
+        if (r && /^[A-Za-z_]\w*$/.test(e.expr) && r.vars.includes(e.expr)) return false;
+        return true;
+      });
+      if (leaking.length === 0) continue;
+      if (isConditionalWrapper(g.held, g.free)) continue;
+      const first = leaking[0];
+      const e = first.s.locks.get(k)!;
+      const acq = e.acquires[0];
+      const lines = [...new Set(leaking.map((x) => x.node.line))].sort((a, b) => a - b);
+      const unlockedOn = [...new Set(g.free.map((x) => x.node.line))].sort((a, b) => a - b);
+      this.report(`exit:${k}:${acq?.line}`, {
+        ruleId: 'lock/held-at-exit', site: acq ?? { line: first.node.line, column: first.node.column, text: '' }, lock: e.expr, key: k,
+        message: `\`${e.expr}\` acquired at line ${acq?.line} is still held when ${this.fn.name}() returns at line ${lines.join(', ')}`
+          + (unlockedOn.length ? `; it is not held on the returns at line ${unlockedOn.join(', ')}` : ''),
+        related: [
+          ...lines.map((l) => ({ line: l, column: 1, message: 'returns with the lock held' })),
+        ],
+        flow: [
+          ...(acq ? [{ line: acq.line, column: acq.column, message: `acquires \`${e.expr}\`: ${acq.text}` }] : []),
+          ...stepsSince(first.s.trail, e.trail),
+          { line: first.node.line, column: first.node.column, message: `returns with \`${e.expr}\` held` },
+        ],
+      });
+    }
+  }
+
+  // ---- results -------------------------------------------------------------
+
+  private touchPair(key: string, kind: string, expr: string, acquire: Site): void {
+    const id = `${key}@${acquire.line}:${acquire.column}`;
+    if (!this.pairs.has(id)) this.pairs.set(id, { lock: expr, kind, acquire, releases: new Map() });
+  }
+
+  private addPair(key: string, kind: string, expr: string, acquire: Site | null, release: Site): void {
+    const id = acquire ? `${key}@${acquire.line}:${acquire.column}` : `${key}@caller`;
+    let p = this.pairs.get(id);
+    if (!p) { p = { lock: expr, kind, acquire, releases: new Map() }; this.pairs.set(id, p); }
+    p.releases.set(`${release.line}:${release.column}`, release);
+  }
+
+  private pairList(): LockPair[] {
+    const out = [...this.pairs.values()].map((p) => ({
+      lock: p.lock,
+      kind: p.kind,
+      acquire: p.acquire ? { line: p.acquire.line, call: p.acquire.text } : null,
+      releases: [...p.releases.values()].sort((a, b) => a.line - b.line || a.column - b.column)
+        .map((r) => ({ line: r.line, call: r.text })),
+    }));
+    return out.sort((a, b) => (a.acquire?.line ?? 0) - (b.acquire?.line ?? 0) || a.lock.localeCompare(b.lock));
+  }
+
+  private report(id: string, d: { ruleId: string; site: Site; lock: string; key?: string; message: string; related: PathStep[]; flow: PathStep[] }): void {
+    if (this.diags.has(id)) return;
+    this.diags.set(id, {
+      ruleId: d.ruleId, severity: 'warning', message: d.message, lockKey: d.key,
+      line: d.site.line, column: d.site.column, endLine: d.site.line, endColumn: d.site.column + Math.max(1, d.site.text.length),
+      function: this.fn.name, related: d.related, flow: d.flow,
+    });
+  }
+}
+
+// ---- state helpers -----------------------------------------------------------
+
+function clone(s: State): State {
+  return { locks: new Map(s.locks), facts: new Map(s.facts), uninit: new Set(s.uninit), trail: s.trail };
+}
+
+function withStep(s: State, step: PathStep): State {
+  return { ...s, trail: { step, prev: s.trail } };
+}
+
+function signature(s: State): string {
+  if (s.locks.size === 0) return '';
+  return [...s.locks].map(([k, e]) => `${k}=${e.status === 'held' ? 'H' : 'R'}`).sort().join('|');
+}
+
+function killFacts(s: State, target: string): void {
+  const ident = /^[A-Za-z_]\w*$/.test(target);
+  for (const k of [...s.facts.keys()]) {
+    const text = k.startsWith('?') ? k.slice(1) : k;
+    if (ident ? dependsOn(text, target) : text.includes(target)) s.facts.delete(k);
+  }
+}
+
+function unionSites(a: Site[], b: Site[]): Site[] {
+  let out = a;
+  for (const x of b) {
+    if (!out.some((y) => y.line === x.line && y.column === x.column)) {
+      if (out === a) out = [...a];
+      out.push(x);
+    }
+  }
+  return out;
+}
+
+/** Path steps recorded since `since` (exclusive), oldest first, bounded. */
+function stepsSince(trail: Trail | null, since: Trail | null): PathStep[] {
+  const out: PathStep[] = [];
+  for (let t = trail; t && t !== since && out.length < 40; t = t.prev) out.push(t.step);
+  return out.reverse();
+}
+
+function valueOf(s: State, subject: string): Fact | undefined {
+  const f = s.facts.get(subject);
+  if (f) return f;
+  for (const e of s.locks.values()) {
+    if (e.status === 'held' && !e.fromCaller && (e.expr === subject || e.resultVar === subject)) {
+      // A held lock's pointer (`ptl` from pmd_lock) is not NULL.
+      if (e.expr === subject || !e.resultVar?.startsWith('$')) return 'nonzero';
+    }
+  }
+  return undefined;
+}
+
+function evalAtom(s: State, a: Atom): boolean | undefined {
+  if (a.opaque) return undefined;
+  const g = s.facts.get(`?${a.key}`);
+  if (g === 'T') return true;
+  if (g === 'F') return false;
+  if (!a.subject || !a.op) return undefined;
+  const v = valueOf(s, a.subject);
+  if (!v || v === 'T' || v === 'F') return undefined;
+  switch (a.op) {
+    case 'truthy': return v !== 'zero';
+    case '==0': return v === 'zero';
+    case '!=0': return v !== 'zero';
+    case '<0': return v === 'neg' ? true : v === 'zero' ? false : undefined;
+    case '>=0': return v === 'neg' ? false : v === 'zero' ? true : undefined;
+    case '>0': return v === 'nonzero' ? undefined : false;
+    case '<=0': return v === 'nonzero' ? undefined : true;
+    case 'IS_ERR': return v === 'zero' ? false : undefined;
+    case 'IS_ERR_OR_NULL': return v === 'zero' ? true : undefined;
+  }
+}
+
+function refine(s: State, a: Atom, taken: boolean): State {
+  if (a.opaque) return s;
+  const t = clone(s);
+  t.facts.set(`?${a.key}`, taken ? 'T' : 'F');
+  if (a.subject && a.op) {
+    const known = valueOf(t, a.subject);
+    let v: ValueClass | undefined;
+    switch (a.op) {
+      case 'truthy': case '!=0': v = taken ? (known === 'neg' ? 'neg' : 'nonzero') : 'zero'; break;
+      case '==0': v = taken ? 'zero' : (known === 'neg' ? 'neg' : 'nonzero'); break;
+      case '<0': if (taken) v = 'neg'; break;
+      case '>=0': if (!taken) v = 'neg'; break;
+      case '>0': v = taken ? 'nonzero' : undefined; break;
+      case 'IS_ERR_OR_NULL': if (!taken) v = 'nonzero'; break;
+      default: break;
+    }
+    if (v) t.facts.set(a.subject, v);
+  }
+  return t;
+}
+
+/**
+ * A conditional acquire wrapper returns one set of constants when it leaves the
+ * lock held and another when it does not (`return true` held, `return false` not).
+ */
+function isConditionalWrapper(held: { node: CfgNode }[], free: { node: CfgNode }[]): boolean {
+  if (free.length === 0) return false;
+  const heldVals = new Set(held.map((x) => x.node.ret?.value ?? '?'));
+  const freeVals = new Set(free.map((x) => x.node.ret?.value ?? '?'));
+  if (heldVals.has('?')) return false;
+  for (const v of heldVals) if (freeVals.has(v)) return false;
+  return true;
+}
+
+function rpo(cfg: Cfg): number[] {
+  const seen = new Uint8Array(cfg.nodes.length);
+  const post: number[] = [];
+  const stack: [number, number][] = [[0, 0]];
+  seen[0] = 1;
+  while (stack.length) {
+    const top = stack[stack.length - 1];
+    const n = cfg.nodes[top[0]];
+    if (top[1] < n.succ.length) {
+      const s = n.succ[top[1]++];
+      if (!seen[s]) { seen[s] = 1; stack.push([s, 0]); }
+    } else {
+      post.push(top[0]);
+      stack.pop();
+    }
+  }
+  return post.reverse();
+}

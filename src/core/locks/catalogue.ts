@@ -1,0 +1,218 @@
+// The lock catalogue: every lock verb the analysis knows, as data.
+// A verb says which expression is the lock, when the lock counts as held
+// (trylock/killable/NULL-returning forms) and which identity namespace
+// ("domain") it lives in. Acquire and release pair when their domain and
+// normalised lock expression are equal: pmd_lock()'s return value `ptl`,
+// pte_offset_map_lock(..., &ptl) and spin_unlock(ptl) all name "spin:ptl".
+
+/** Where the lock expression comes from. */
+export type LockOperand =
+  | { arg: number }            // the n-th argument (0-based); leading & is dropped
+  | { ret: true }              // the call's return value (`ptl = pmd_lock(mm, pmd)`)
+  | { global: string };        // no operand: one lock per domain (rcu, lazy MMU)
+
+/** When an acquire counts as held, judged on the call's return value. */
+export type HeldWhen = 'always' | 'nonzero' | 'zero' | 'nonnull';
+
+export type LockOp = 'acquire' | 'release' | 'relock' | 'assert';
+
+export interface LockVerb {
+  name: string;
+  op: LockOp;
+  /** Identity namespace: acquire and release must share it to pair. */
+  domain: string;
+  /** Reported kind (shown to users). */
+  kind: string;
+  lock: LockOperand;
+  /** For acquires (and relock): when the lock is held afterwards. */
+  heldWhen?: HeldWhen;
+  /** For relock: the operand that is released first. */
+  releases?: LockOperand;
+}
+
+/** A guard class (`guard(mutex)(&m)`, `scoped_guard(spinlock, &l)`). */
+export interface GuardClass { name: string; domain: string; kind: string; global?: string }
+
+type Spec = [name: string, op: LockOp, lock: LockOperand, heldWhen?: HeldWhen];
+
+function family(domain: string, kind: string, specs: Spec[]): LockVerb[] {
+  return specs.map(([name, op, lock, heldWhen]) => ({
+    name, op, domain, kind, lock,
+    ...(op === 'acquire' ? { heldWhen: heldWhen ?? 'always' } : {}),
+  }));
+}
+
+const A0: LockOperand = { arg: 0 };
+const A1: LockOperand = { arg: 1 };
+const RET: LockOperand = { ret: true };
+
+/** Builds acquire/release verbs for every suffix form of a base pair. */
+function forms(base: string, unlockBase: string, suffixes: [string, string][]): Spec[] {
+  const out: Spec[] = [];
+  for (const [a, r] of suffixes) {
+    out.push([`${base}${a}`, 'acquire', A0], [`${unlockBase}${r}`, 'release', A0]);
+  }
+  return out;
+}
+
+const SPIN_SUFFIXES: [string, string][] = [
+  ['', ''], ['_irq', '_irq'], ['_bh', '_bh'], ['_irqsave', '_irqrestore'],
+  ['_nested', ''], ['_irqsave_nested', '_irqrestore'], ['_nest_lock', ''], ['_bh_nested', '_bh'],
+];
+
+export const LOCK_VERBS: LockVerb[] = [
+  ...family('spin', 'spinlock', [
+    ...forms('spin_lock', 'spin_unlock', SPIN_SUFFIXES),
+    ...forms('raw_spin_lock', 'raw_spin_unlock', SPIN_SUFFIXES),
+    ['spin_trylock', 'acquire', A0, 'nonzero'], ['spin_trylock_irq', 'acquire', A0, 'nonzero'],
+    ['spin_trylock_bh', 'acquire', A0, 'nonzero'], ['spin_trylock_irqsave', 'acquire', A0, 'nonzero'],
+    ['raw_spin_trylock', 'acquire', A0, 'nonzero'], ['raw_spin_trylock_irqsave', 'acquire', A0, 'nonzero'],
+    ['task_lock', 'acquire', A0], ['task_unlock', 'release', A0],
+    ['lockdep_assert_held', 'assert', A0],
+  ]),
+  // Page-table locks are spinlocks: one domain, so pmd_lock() pairs with spin_unlock().
+  ...family('spin', 'pte_lock', [
+    ['pte_offset_map_lock', 'acquire', { arg: 3 }, 'nonnull'],
+    ['pte_alloc_map_lock', 'acquire', { arg: 3 }, 'nonnull'],
+    ['get_locked_pte', 'acquire', { arg: 2 }, 'nonnull'],
+    ['pte_unmap_unlock', 'release', A1],
+  ]),
+  ...family('spin', 'pmd_lock', [
+    ['pmd_lock', 'acquire', RET], ['pud_lock', 'acquire', RET],
+    ['huge_pte_lock', 'acquire', RET],
+    ['pmd_trans_huge_lock', 'acquire', RET, 'nonnull'],
+    ['pud_trans_huge_lock', 'acquire', RET, 'nonnull'],
+  ]),
+  ...family('rwlock', 'rwlock', [
+    ...forms('read_lock', 'read_unlock', SPIN_SUFFIXES.slice(0, 4)),
+    ...forms('write_lock', 'write_unlock', SPIN_SUFFIXES.slice(0, 4)),
+    ['read_trylock', 'acquire', A0, 'nonzero'], ['write_trylock', 'acquire', A0, 'nonzero'],
+  ]),
+  ...family('mutex', 'mutex', [
+    ['mutex_lock', 'acquire', A0], ['mutex_lock_nested', 'acquire', A0], ['mutex_lock_io', 'acquire', A0],
+    ['mutex_lock_interruptible', 'acquire', A0, 'zero'], ['mutex_lock_killable', 'acquire', A0, 'zero'],
+    ['mutex_lock_interruptible_nested', 'acquire', A0, 'zero'], ['mutex_lock_killable_nested', 'acquire', A0, 'zero'],
+    ['mutex_trylock', 'acquire', A0, 'nonzero'], ['mutex_unlock', 'release', A0],
+  ]),
+  ...family('rwsem', 'rwsem', [
+    ['down_read', 'acquire', A0], ['down_write', 'acquire', A0],
+    ['down_read_nested', 'acquire', A0], ['down_write_nested', 'acquire', A0],
+    ['down_read_killable', 'acquire', A0, 'zero'], ['down_write_killable', 'acquire', A0, 'zero'],
+    ['down_read_interruptible', 'acquire', A0, 'zero'],
+    ['down_read_trylock', 'acquire', A0, 'nonzero'], ['down_write_trylock', 'acquire', A0, 'nonzero'],
+    ['up_read', 'release', A0], ['up_write', 'release', A0], ['up_read_non_owner', 'release', A0],
+  ]),
+  ...family('mmap', 'mmap_lock', [
+    ['mmap_read_lock', 'acquire', A0], ['mmap_write_lock', 'acquire', A0],
+    ['mmap_write_lock_nested', 'acquire', A0],
+    ['mmap_read_lock_killable', 'acquire', A0, 'zero'], ['mmap_write_lock_killable', 'acquire', A0, 'zero'],
+    ['mmap_read_trylock', 'acquire', A0, 'nonzero'],
+    ['mmap_read_unlock', 'release', A0], ['mmap_write_unlock', 'release', A0],
+    ['mmap_read_unlock_non_owner', 'release', A0],
+    // Returns the vma with mmap_lock held for read, or NULL with it dropped.
+    ['lock_mm_and_find_vma', 'acquire', A0, 'nonnull'],
+    ['mmap_assert_locked', 'assert', A0], ['mmap_assert_write_locked', 'assert', A0],
+  ]),
+  ...family('pagelock', 'page_lock', [
+    ['lock_page', 'acquire', A0], ['__lock_page', 'acquire', A0],
+    ['lock_page_killable', 'acquire', A0, 'zero'],
+    ['trylock_page', 'acquire', A0, 'nonzero'], ['unlock_page', 'release', A0],
+  ]),
+  ...family('pagelock', 'folio_lock', [
+    ['folio_lock', 'acquire', A0], ['__folio_lock', 'acquire', A0],
+    ['folio_lock_killable', 'acquire', A0, 'zero'], ['__folio_lock_killable', 'acquire', A0, 'zero'],
+    ['folio_trylock', 'acquire', A0, 'nonzero'], ['folio_unlock', 'release', A0],
+  ]),
+  ...family('rcu', 'rcu', [
+    ['rcu_read_lock', 'acquire', { global: 'rcu' }], ['rcu_read_unlock', 'release', { global: 'rcu' }],
+    ['rcu_read_lock_bh', 'acquire', { global: 'rcu_bh' }], ['rcu_read_unlock_bh', 'release', { global: 'rcu_bh' }],
+    ['rcu_read_lock_sched', 'acquire', { global: 'rcu_sched' }],
+    ['rcu_read_unlock_sched', 'release', { global: 'rcu_sched' }],
+    ['srcu_read_lock', 'acquire', A0], ['srcu_read_unlock', 'release', A0],
+  ]),
+  ...family('lazy_mmu', 'lazy_mmu', [
+    ['arch_enter_lazy_mmu_mode', 'acquire', { global: 'lazy_mmu' }],
+    ['arch_leave_lazy_mmu_mode', 'release', { global: 'lazy_mmu' }],
+  ]),
+  ...family('mmu_notifier', 'mmu_notifier', [
+    ['mmu_notifier_invalidate_range_start', 'acquire', A0],
+    ['mmu_notifier_invalidate_range_start_nonblock', 'acquire', A0, 'zero'],
+    ['mmu_notifier_invalidate_range_end', 'release', A0],
+  ]),
+  ...family('i_mmap', 'i_mmap', [
+    ['i_mmap_lock_write', 'acquire', A0], ['i_mmap_unlock_write', 'release', A0],
+    ['i_mmap_lock_read', 'acquire', A0], ['i_mmap_unlock_read', 'release', A0],
+    ['i_mmap_trylock_read', 'acquire', A0, 'nonzero'], ['i_mmap_trylock_write', 'acquire', A0, 'nonzero'],
+    ['i_mmap_assert_locked', 'assert', A0], ['i_mmap_assert_write_locked', 'assert', A0],
+  ]),
+  ...family('anon_vma', 'anon_vma', [
+    ['anon_vma_lock_write', 'acquire', A0], ['anon_vma_unlock_write', 'release', A0],
+    ['anon_vma_lock_read', 'acquire', A0], ['anon_vma_unlock_read', 'release', A0],
+    ['anon_vma_trylock_write', 'acquire', A0, 'nonzero'], ['anon_vma_trylock_read', 'acquire', A0, 'nonzero'],
+    ['folio_lock_anon_vma_read', 'acquire', RET, 'nonnull'], ['page_lock_anon_vma_read', 'acquire', RET, 'nonnull'],
+    ['page_unlock_anon_vma_read', 'release', A0],
+  ]),
+  ...family('xa', 'xa_lock', [
+    ...forms('xa_lock', 'xa_unlock', SPIN_SUFFIXES.slice(0, 4)),
+    ...forms('xas_lock', 'xas_unlock', SPIN_SUFFIXES.slice(0, 4)),
+  ]),
+  ...family('hugetlb_vma', 'hugetlb_vma_lock', [
+    ['hugetlb_vma_lock_read', 'acquire', A0], ['hugetlb_vma_unlock_read', 'release', A0],
+    ['hugetlb_vma_lock_write', 'acquire', A0], ['hugetlb_vma_unlock_write', 'release', A0],
+    ['hugetlb_vma_trylock_write', 'acquire', A0, 'nonzero'],
+    ['hugetlb_vma_assert_locked', 'assert', A0],
+  ]),
+  ...family('lruvec', 'lruvec_lock', [
+    ['folio_lruvec_lock', 'acquire', RET], ['folio_lruvec_lock_irq', 'acquire', RET],
+    ['folio_lruvec_lock_irqsave', 'acquire', RET],
+    ['unlock_page_lruvec', 'release', A0], ['unlock_page_lruvec_irq', 'release', A0],
+    ['unlock_page_lruvec_irqrestore', 'release', A0],
+    ['lruvec_unlock', 'release', A0], ['lruvec_unlock_irq', 'release', A0],
+    ['lruvec_unlock_irqrestore', 'release', A0],
+  ]),
+  // relock: drops the lock named by its argument (if any) and returns a locked one.
+  { name: 'folio_lruvec_relock_irq', op: 'relock', domain: 'lruvec', kind: 'lruvec_lock', lock: RET, heldWhen: 'always', releases: A1 },
+  { name: 'folio_lruvec_relock_irqsave', op: 'relock', domain: 'lruvec', kind: 'lruvec_lock', lock: RET, heldWhen: 'always', releases: A1 },
+  ...family('vma_lock', 'vma_lock', [
+    ['lock_vma_under_rcu', 'acquire', RET, 'nonnull'], ['vma_end_read', 'release', A0],
+  ]),
+  ...family('local_lock', 'local_lock', [
+    ...forms('local_lock', 'local_unlock', SPIN_SUFFIXES.slice(0, 4)),
+  ]),
+  ...family('seqlock', 'seqlock', [
+    ...forms('write_seqlock', 'write_sequnlock', SPIN_SUFFIXES.slice(0, 4)),
+  ]),
+];
+
+export const GUARD_CLASSES: GuardClass[] = [
+  ...['spinlock', 'spinlock_irq', 'spinlock_irqsave', 'spinlock_bh', 'raw_spinlock',
+    'raw_spinlock_irq', 'raw_spinlock_irqsave', 'spinlock_try', 'spinlock_nested']
+    .map((name) => ({ name, domain: 'spin', kind: 'spinlock' })),
+  ...['mutex', 'mutex_intr', 'mutex_try'].map((name) => ({ name, domain: 'mutex', kind: 'mutex' })),
+  ...['rwsem_read', 'rwsem_write', 'rwsem_read_try', 'rwsem_write_try', 'rwsem_read_intr', 'rwsem_write_kill']
+    .map((name) => ({ name, domain: 'rwsem', kind: 'rwsem' })),
+  ...['read_lock', 'read_lock_irq', 'read_lock_irqsave', 'write_lock', 'write_lock_irq', 'write_lock_irqsave']
+    .map((name) => ({ name, domain: 'rwlock', kind: 'rwlock' })),
+  { name: 'rcu', domain: 'rcu', kind: 'rcu', global: 'rcu' },
+  { name: 'srcu', domain: 'rcu', kind: 'rcu' },
+  { name: 'mmap_read_lock', domain: 'mmap', kind: 'mmap_lock' },
+  { name: 'xa_lock', domain: 'xa', kind: 'xa_lock' },
+  { name: 'xa_lock_irq', domain: 'xa', kind: 'xa_lock' },
+  { name: 'local_lock', domain: 'local_lock', kind: 'local_lock' },
+  { name: 'local_lock_irqsave', domain: 'local_lock', kind: 'local_lock' },
+];
+
+/**
+ * Calls after which control never continues. Conditional forms (BUG_ON(c))
+ * are modelled as a branch whose true edge never continues.
+ */
+export const NORETURN_CALLS: string[] = [
+  'BUG', 'panic', 'do_exit', 'kthread_exit', 'make_task_dead', '__builtin_unreachable',
+  'unreachable', 'BUILD_BUG', 'do_group_exit', 'machine_halt', 'emergency_restart', '__noreturn_fn',
+];
+export const NORETURN_IF_TRUE: string[] = ['BUG_ON'];
+
+/** One-argument wrappers that return their argument's truth (`if (unlikely(x))`). */
+export const TRUTH_WRAPPERS: string[] = [
+  'likely', 'unlikely', 'WARN_ON', 'WARN_ON_ONCE', 'VM_WARN_ON', 'VM_WARN_ON_ONCE', '!!',
+];
