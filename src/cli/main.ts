@@ -109,5 +109,3 @@ export function main(argv: string[]): void {
     process.exitCode = 2;
   });
 }
-
-if (require.main === module) main(process.argv.slice(2));

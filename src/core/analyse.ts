@@ -4,7 +4,7 @@ import type { CParser, Node } from './parse/parser';
 import { maskKernelSource, type AnnotationNote, type MaskResult } from './parse/mask';
 import { firstBranchOnly } from './parse/preproc';
 import { buildCfg, declName } from './flow/cfg';
-import { analyseLocks } from './flow/lockflow';
+import { analyseLocks, type LockFlowResult } from './flow/lockflow';
 import type { Catalogue } from './locks/table';
 import type { FileAnalysis, FunctionAnalysis, Diagnostic, Unanalysed } from './model';
 
@@ -32,6 +32,16 @@ export function analyseFile(parser: CParser, path: string, text: string, opts: A
     return true;
   });
   const releasers = new Map(outcomes.map((o) => [o.fn.name, o.callerReleaseDomains]));
+  // Second pass, only where it can matter: a function with findings that calls a same-file
+  // function which releases its caller's locks (`return hugetlb_no_page(…)` drops the vma lock).
+  const calleeReleases = new Map<string, string[]>();
+  for (const [name, domains] of releasers) if (domains?.length) calleeReleases.set(name, domains);
+  for (const o of outcomes) {
+    if (!o.rerun || o.diagnostics.length === 0 || !o.calls?.some((c) => calleeReleases.has(c))) continue;
+    const again = o.rerun(calleeReleases);
+    o.diagnostics = again.diagnostics;
+    o.fn.lockPairs = again.pairs;
+  }
   for (const out of outcomes) {
     result.functions.push(out.fn);
     result.diagnostics.push(...out.diagnostics.filter((d) => !releasedByCounterpart(d, out.fn.name, releasers)));
@@ -58,6 +68,9 @@ function functionsOf(root: Node): Node[] {
 
 interface FunctionOutcome {
   fn: FunctionAnalysis; diagnostics: Diagnostic[]; unanalysed?: Unanalysed; callerReleaseDomains?: string[];
+  /** Names this function calls, and a re-run of its lock analysis with callee summaries. */
+  calls?: string[];
+  rerun?: (calleeReleases: Map<string, string[]>) => LockFlowResult;
 }
 
 /** Name parts that open something, and the parts of the function that closes it. */
@@ -100,10 +113,15 @@ function analyseFunction(parser: CParser, fn: Node, text: string, mask: MaskResu
 
   const run = (node: Node): FunctionOutcome => {
     const cfg = buildCfg({ fn: node, catalogue: opts.catalogue, loopMacros: mask.loopMacros });
-    const r = analyseLocks(cfg, { name, annotations, maxSteps: opts.maxSteps });
+    const acquireWrapper = opts.catalogue.acquireWrappers.has(name);
+    const r = analyseLocks(cfg, { name, annotations, maxSteps: opts.maxSteps, acquireWrapper });
     if (r.overBudget) return skip(r.overBudget);
     info.lockPairs = r.pairs;
-    return { fn: info, diagnostics: r.diagnostics, callerReleaseDomains: r.callerReleaseDomains };
+    const calls = [...new Set(cfg.nodes.flatMap((n) => n.events.flatMap((e) => (e.t === 'call' ? [e.name] : []))))];
+    return {
+      fn: info, diagnostics: r.diagnostics, callerReleaseDomains: r.callerReleaseDomains, calls,
+      rerun: (calleeReleases) => analyseLocks(cfg, { name, annotations, maxSteps: opts.maxSteps, acquireWrapper, calleeReleases }),
+    };
   };
   const skip = (reason: string): FunctionOutcome => {
     info.notAnalysed = reason;

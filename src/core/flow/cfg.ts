@@ -21,10 +21,12 @@ import { normExpr, varsOf, constClass, oneLine, type ValueClass } from './expr';
 export interface Site { line: number; column: number; text: string }
 
 export type Event =
-  | { t: 'lock'; verb: LockVerb; key: string; expr: string; site: Site; resultVar?: string; inReturn: boolean }
+  | { t: 'lock'; verb: LockVerb; key: string; expr: string; site: Site; resultVar?: string; aliases?: string[]; inReturn: boolean }
   | { t: 'guard'; op: 'acquire' | 'release'; cls: GuardClass; key: string; expr: string; site: Site }
   | { t: 'assign'; target: string; value: ValueClass | 'unknown' | 'uninit' | 'step'; rhs?: string; line: number }
-  | { t: 'call'; name: string; args: string[]; addrOf: string[]; line: number };
+  | { t: 'call'; name: string; args: string[]; addrOf: string[]; line: number;
+      /** The callee takes over locks of this domain (all of them, or the one named by `expr`). */
+      consumes?: { domain: string; expr?: string } };
 
 /** A branch condition after &&, ||, ! and likely() have been turned into edges. */
 export interface Atom {
@@ -37,6 +39,8 @@ export interface Atom {
   vars: string[];
   /** No fact is kept (iterator loop conditions). */
   opaque?: boolean;
+  /** The key is the `==` form of an `a != b` test: the test's value is the fact negated. */
+  invert?: boolean;
 }
 
 export interface ReturnInfo { text: string; vars: string[]; value?: ValueClass; hasLockCall: boolean }
@@ -56,6 +60,8 @@ export interface CfgNode {
   negated?: boolean;
   /** Branch only: the atom is one part of an && / || condition; its text, for messages. */
   part?: string;
+  /** Branch only: lock keys released early in the true arm and in the false arm. */
+  armReleases?: [string[], string[]];
 }
 
 export interface Cfg {
@@ -64,6 +70,8 @@ export interface Cfg {
   locals: Set<string>;
   /** Every variable some branch tests: a lock helper's result that is never tested is taken as success. */
   tested: Set<string>;
+  /** Variables assigned a value that says "returned locked" (`ret = VM_FAULT_LOCKED`). */
+  lockedVars: Set<string>;
 }
 
 interface GuardScope { cls: GuardClass; key: string; expr: string; site: Site; block: number }
@@ -96,6 +104,10 @@ class Builder {
   private synth = 0;
   readonly params: string[] = [];
   readonly locals = new Set<string>();
+  private readonly lockedVars = new Set<string>();
+  /** `struct mm_struct *mm = current->mm;` never reassigned: lock keys use `current->mm`. */
+  private readonly initFrom = new Map<string, string>();
+  private readonly assignCount = new Map<string, number>();
 
   constructor(private readonly input: BuildInput) {}
 
@@ -113,12 +125,53 @@ class Builder {
     } else {
       this.nodes[ENTRY].succ = [EXIT];
     }
+    this.canonicaliseLockKeys();
     const tested = new Set<string>();
     for (const n of this.nodes) {
       if (n.atom?.subject) tested.add(n.atom.subject);
       for (const v of n.atom?.vars ?? []) tested.add(v);
+      // `if (!(ret & VM_FAULT_LOCKED))`: ret carries "returned locked".
+      if (n.atom && /\bVM_FAULT_LOCKED\b/.test(n.atom.key)) for (const v of n.atom.vars) this.lockedVars.add(v);
     }
-    return { nodes: this.nodes, params: this.params, locals: this.locals, tested };
+    // `start_pte = pte;` then `if (!start_pte)`: testing the copy tests the original.
+    for (let round = 0; round < 2; round++) {
+      for (const n of this.nodes) {
+        for (const e of n.events) if (e.t === 'assign' && e.rhs && tested.has(e.target) && /^[A-Za-z_]\w*$/.test(e.rhs)) tested.add(e.rhs);
+      }
+    }
+    for (const n of this.nodes) if (n.kind === 'branch') n.armReleases = [this.armReleases(n.succ[0]), this.armReleases(n.succ[1])];
+    return { nodes: this.nodes, params: this.params, locals: this.locals, tested, lockedVars: this.lockedVars };
+  }
+
+  private canonicaliseLockKeys(): void {
+    const alias = new Map<string, string>();
+    for (const [v, rhs] of this.initFrom) if ((this.assignCount.get(v) ?? 0) === 1) alias.set(v, rhs);
+    if (alias.size === 0) return;
+    for (const n of this.nodes) {
+      for (const e of n.events) {
+        if (e.t !== 'lock' && e.t !== 'guard') continue;
+        const root = /^[A-Za-z_]\w*/.exec(e.key.slice(e.key.indexOf(':') + 1))?.[0];
+        const to = root ? alias.get(root) : undefined;
+        if (root && to) {
+          const expr = e.key.slice(e.key.indexOf(':') + 1);
+          e.key = `${e.key.slice(0, e.key.indexOf(':'))}:${to}${expr.slice(root.length)}`;
+        }
+      }
+    }
+  }
+
+  /** Lock keys released within the first straight-line nodes from `start` (an arm of a branch). */
+  private armReleases(start: number): string[] {
+    const out: string[] = [];
+    let id = start;
+    for (let i = 0; i < 8; i++) {
+      const n = this.nodes[id];
+      if (!n || n.kind !== 'stmt') break;
+      for (const e of n.events) if (e.t === 'lock' && e.verb.op === 'release') out.push(e.key);
+      if (n.succ.length !== 1) break;
+      id = n.succ[0];
+    }
+    return out;
   }
 
   // ---- nodes ---------------------------------------------------------------
@@ -332,9 +385,44 @@ class Builder {
     return { cls, key: `${cls.domain}:${expr}`, expr, site: siteOf(s), block };
   }
 
+  /**
+   * `pte = (mm == &init_mm) ? pte_offset_kernel(…) : pte_offset_map_lock(…)`: a lock call in
+   * one arm of ?: becomes a real branch, so `if (mm != &init_mm) pte_unmap_unlock(…)` correlates.
+   */
+  private ternaryAssign(at: Node, target: string, value: Node, next: number, aliases: string[] = []): number | undefined {
+    const v = stripParens(value);
+    if (v.type !== 'conditional_expression') return undefined;
+    const c = v.childForFieldName('condition');
+    const a = v.childForFieldName('consequence');
+    const b = v.childForFieldName('alternative');
+    if (!c || !a || !b || !this.input.catalogue.mention.test(v.text)) return undefined;
+    const arm = (x: Node): number => {
+      const out: Event[] = [];
+      this.assignInto(out, target, x, '=');
+      for (const ev of out) if (ev.t === 'lock' && ev.resultVar === target) (ev.aliases ??= []).push(...aliases);
+      return this.seq(x, named(out), next);
+    };
+    return this.cond(c, arm(a), arm(b), `${oneLine(c.text, 60)} ?`);
+  }
+
   private exprStmt(s: Node, next: number, ctx: Ctx): number {
     const e = s.namedChildren[0];
     if (!e) return next;
+    if (e.type === 'assignment_expression' && e.childForFieldName('operator')?.text === '=') {
+      // `a = b = c ? x : lock(…)`: peel the chain, build the ?: as a branch, then the outer copies.
+      const targets: string[] = [];
+      let cur: Node | null = e;
+      while (cur && cur.type === 'assignment_expression' && cur.childForFieldName('operator')?.text === '=') {
+        targets.push(normExpr(cur.childForFieldName('left')?.text ?? ''));
+        cur = stripParens(cur.childForFieldName('right') ?? cur);
+      }
+      const inner = targets[targets.length - 1];
+      const copies: Event[] = targets.slice(0, -1).reverse().map((t) => ({
+        t: 'assign', target: t, value: 'unknown', rhs: inner, line: e.startPosition.row + 1,
+      }));
+      const built = cur ? this.ternaryAssign(s, inner, cur, this.seq(s, copies, next), targets.slice(0, -1)) : undefined;
+      if (built !== undefined) return built;
+    }
     if (e.type === 'call_expression') {
       const name = e.childForFieldName('function')?.text ?? '';
       if (this.input.catalogue.noreturn.has(name)) {
@@ -435,8 +523,10 @@ class Builder {
       if (c === 'nonzero') return thenEntry;
     }
     const atom: Atom = { key: `#if ${key}`, vars: [] };
-    const label = `#${negate ? 'ifndef' : 'if'} ${key}`;
-    return negate ? this.branch(s, atom, elseEntry, thenEntry, label) : this.branch(s, atom, thenEntry, elseEntry, label);
+    const label = s.type === 'preproc_ifdef' || s.type === 'preproc_elifdef'
+      ? `#${negate ? 'ifndef' : 'ifdef'} ${s.childForFieldName('name')?.text ?? ''}` : `#if ${key}`;
+    // The atom is "defined(X)"; for #ifndef the statement's condition is its negation.
+    return negate ? this.branch(s, atom, elseEntry, thenEntry, label, [], true) : this.branch(s, atom, thenEntry, elseEntry, label);
   }
 
   // ---- conditions ----------------------------------------------------------
@@ -508,7 +598,7 @@ class Builder {
     const rightClass = right ? constClass(right.text) : undefined;
     const subjectNode = left;
     let subject: string | undefined;
-    if (lastLock && lastLock.t === 'lock' && lastLock.verb.heldWhen && lastLock.verb.heldWhen !== 'always'
+    if (lastLock && lastLock.t === 'lock' && ((lastLock.verb.heldWhen && lastLock.verb.heldWhen !== 'always') || lastLock.verb.releasedWhen)
       && (subjectNode.type === 'call_expression' || subjectNode.type === 'assignment_expression')) {
       if (!lastLock.resultVar) lastLock.resultVar = `$c${this.synth++}`;
       subject = lastLock.resultVar;
@@ -524,13 +614,22 @@ class Builder {
         return { key: text, subject: s, op: fname, vars: varsOf(s) };
       }
     }
-    if (!subject) return { key: text, vars: varsOf(e.text) };
+    const generic = (): Atom => {
+      if (op === '!=' && cmp) {
+        // `a != b` shares its fact with `a == b`, negated.
+        const l = (cmp.childForFieldName('left')?.text ?? '').replace(/\s+/g, '');
+        const r = (cmp.childForFieldName('right')?.text ?? '').replace(/\s+/g, '');
+        return { key: `${l}==${r}`, vars: varsOf(e.text), invert: true };
+      }
+      return { key: text, vars: varsOf(e.text) };
+    };
+    if (!subject) return generic();
     if (!cmp) return { key: text, subject, op: 'truthy', vars: varsOf(subject).concat(varsOf(e.text)) };
     const opMap: Record<string, Atom['op']> = rightClass === 'zero'
       ? { '==': '==0', '!=': '!=0', '<': '<0', '>=': '>=0', '>': '>0', '<=': '<=0' }
       : {};
     const aop = op ? opMap[op] : undefined;
-    return aop ? { key: text, subject, op: aop, vars: varsOf(e.text) } : { key: text, vars: varsOf(e.text) };
+    return aop ? { key: text, subject, op: aop, vars: varsOf(e.text) } : generic();
   }
 
   // ---- events --------------------------------------------------------------
@@ -544,6 +643,7 @@ class Builder {
         const value = c.childForFieldName('value');
         if (name) this.locals.add(name);
         if (!value || !name) continue;
+        if (/^[A-Za-z_]\w*(->\w+)+$/.test(value.text.replace(/\s+/g, ''))) this.initFrom.set(name, value.text.replace(/\s+/g, ''));
         this.assignInto(out, name, value, '=');
       } else if (c.type === 'identifier' || c.type === 'pointer_declarator' || c.type === 'array_declarator') {
         const name = declName(c);
@@ -568,11 +668,20 @@ class Builder {
   }
 
   private assignInto(out: Event[], target: string, value: Node, op: string): void {
+    this.assignCount.set(target, (this.assignCount.get(target) ?? 0) + 1);
     const before = out.length;
     this.walkExpr(value, out);
     const v = stripParens(value);
     const produced = out.slice(before);
     const last = produced[produced.length - 1];
+    if (/\bVM_FAULT_LOCKED\b/.test(value.text)) this.lockedVars.add(target);
+    if (op === '=' && v.type === 'assignment_expression') {
+      // `start_pte = pte = pte_offset_map_lock(…)`: both names carry the lock helper's result.
+      const inner = normExpr(v.childForFieldName('left')?.text ?? '');
+      if (last?.t === 'lock' && last.resultVar === inner) (last.aliases ??= []).push(target);
+      out.push({ t: 'assign', target, value: 'unknown', rhs: inner, line: value.startPosition.row + 1 });
+      return;
+    }
     if (op === '=' && v.type === 'call_expression' && last?.t === 'lock'
       && last.site.line === v.startPosition.row + 1 && last.site.column === v.startPosition.column + 1 && !last.resultVar) {
       // `ptl = pmd_lock(mm, pmd)`: the lock event itself assigns its result.
@@ -597,6 +706,7 @@ class Builder {
       }
       case 'update_expression': {
         const arg = e.childForFieldName('argument');
+        if (arg) this.assignCount.set(normExpr(arg.text), 99);
         if (arg) out.push({ t: 'assign', target: normExpr(arg.text), value: 'step', line: e.startPosition.row + 1 });
         return;
       }
@@ -627,15 +737,23 @@ class Builder {
       else if ('arg' in lock) {
         const a = args[lock.arg];
         if (!a) return;
+        if (verb.ifArgTrue !== undefined && !/^(true|1)$/.test(args[verb.ifArgTrue]?.text.trim() ?? '')) {
+          out.push({ t: 'call', name, line, args: args.map((x) => normExpr(x.text)), addrOf: [] });
+          return;
+        }
         expr = normExpr(a.text);
+        if (lock.field) expr = `${expr}->${lock.field}`;
       } else expr = `$ret${this.synth++}`; // replaced by the assignment target, if any
       out.push({ t: 'lock', verb, key: `${verb.domain}:${expr}`, expr, site, inReturn: false });
       return;
     }
+    const consumer = this.input.catalogue.consumers.get(name);
+    const consumedArg = consumer?.arg !== undefined ? args[consumer.arg] : undefined;
     out.push({
       t: 'call', name, line,
       args: args.map((a) => normExpr(a.text)),
       addrOf: args.filter((a) => a.type === 'pointer_expression' && a.child(0)?.type === '&').map((a) => normExpr(a.text)),
+      ...(consumer ? { consumes: { domain: consumer.domain, ...(consumedArg ? { expr: normExpr(consumedArg.text) } : {}) } } : {}),
     });
   }
 }

@@ -32,6 +32,7 @@ interface Entry {
   fromCaller: boolean;
   trail: Trail | null;
   resultVar?: string;
+  aliases?: string[];
   escaped: boolean;
   guard: boolean;
   /** Released here without having been acquired here: the caller's lock was dropped. */
@@ -50,6 +51,10 @@ export interface FunctionContext {
   /** Lock annotations on the function (`__acquires(x)` → ['acquires', 'x']). */
   annotations: { name: string; args: string[] }[];
   maxSteps?: number;
+  /** The function is an acquire wrapper by contract (catalogue verb, known wrapper). */
+  acquireWrapper?: boolean;
+  /** Functions of the same file that release, for their caller, locks of these domains. */
+  calleeReleases?: Map<string, string[]>;
 }
 
 export interface LockFlowResult {
@@ -82,6 +87,8 @@ class LockFlow {
   private readonly callerReleaseDomains = new Set<string>();
   /** Caller-visible places this function stored a lock pointer into (`pvmw->ptl = pte_lockptr(…)`). */
   private readonly storedOut = new Set<string>();
+  /** Acquire sites after which the function ends with no further event or test. */
+  private readonly lastActs = new Set<string>();
 
   constructor(private readonly cfg: Cfg, private readonly fn: FunctionContext) {
     this.locals = cfg.locals;
@@ -89,6 +96,7 @@ class LockFlow {
   }
 
   run(): LockFlowResult {
+    this.findLastActs();
     const order = rpo(this.cfg);
     const pending = new Uint8Array(this.cfg.nodes.length);
     const init: State = { locks: new Map(), facts: new Map(), uninit: new Set(), trail: null };
@@ -120,6 +128,24 @@ class LockFlow {
       pairs: this.pairList(), diagnostics: [...this.diags.values()],
       callerReleaseDomains: [...this.callerReleaseDomains],
     };
+  }
+
+  private findLastActs(): void {
+    const nodes = this.cfg.nodes;
+    for (const n of nodes) {
+      const last = n.events[n.events.length - 1];
+      if (!last || last.t !== 'lock' || last.verb.op !== 'acquire' || n.kind !== 'stmt') continue;
+      let id = n.succ.length === 1 ? n.succ[0] : -1;
+      for (let i = 0; i < 6 && id >= 0; i++) {
+        const m = nodes[id];
+        if (m.kind === 'return') {
+          if (!m.ret) this.lastActs.add(`${last.site.line}:${last.site.column}`);
+          break;
+        }
+        if (m.kind !== 'stmt' || m.events.length || m.succ.length !== 1) break;
+        id = m.succ[0];
+      }
+    }
   }
 
   // ---- annotations ---------------------------------------------------------
@@ -162,7 +188,7 @@ class LockFlow {
     const out: [number, State][] = [];
     const [t, f] = node.succ;
     for (const s of states) {
-      const v = evalAtom(s, node.atom);
+      const v = evalAtom(s, node.atom) ?? guardedRelease(s, node);
       const step = (taken: boolean): PathStep => ({
         line: node.line, column: node.column,
         message: node.part
@@ -179,7 +205,17 @@ class LockFlow {
     switch (e.t) {
       case 'lock': {
         const v = e.verb;
-        if (v.op === 'acquire') return this.acquire(s, e.key, v.kind, e.expr, e.site, v.heldWhen ?? 'always', e.resultVar, false, e.inReturn);
+        if (v.op === 'acquire') return this.acquire(s, e.key, v.kind, e.expr, e.site, v.heldWhen ?? 'always', e.resultVar, false, e.inReturn, false, e.aliases);
+        if (v.op === 'release' && v.releasedWhen && e.resultVar) {
+          // Two outcomes: the lock is dropped (result zero/nonzero as the verb says) or kept.
+          const dropped = this.release(s, e.key, v.kind, e.expr, e.site, false);
+          const kept = clone(s);
+          killFacts(dropped, e.resultVar);
+          killFacts(kept, e.resultVar);
+          dropped.facts.set(e.resultVar, v.releasedWhen === 'zero' ? 'zero' : 'nonzero');
+          kept.facts.set(e.resultVar, v.releasedWhen === 'zero' ? 'nonzero' : 'zero');
+          return [kept, dropped];
+        }
         if (v.op === 'release') return [this.release(s, e.key, v.kind, e.expr, e.site, false)];
         if (v.op === 'relock') {
           const t = clone(s);
@@ -200,12 +236,12 @@ class LockFlow {
           ? this.acquire(s, e.key, e.cls.kind, e.expr, e.site, 'always', undefined, true, false)
           : [this.release(s, e.key, e.cls.kind, e.expr, e.site, true)];
       case 'assign': return [this.assign(s, e.target, e.value, e.rhs)];
-      case 'call': return this.call(s, e.name, e.args, e.addrOf);
+      case 'call': return this.call(this.consume(s, e), e.name, e.args, e.addrOf);
     }
   }
 
   private acquire(s: State, key: string, kind: string, expr: string, site: Site, heldWhen: string,
-    resultVar: string | undefined, guard: boolean, inReturn: boolean, quiet = false): State[] {
+    resultVar: string | undefined, guard: boolean, inReturn: boolean, quiet = false, aliases: string[] = []): State[] {
     const held = clone(s);
     if (resultVar) killFacts(held, resultVar);
     const prev = held.locks.get(key) ?? held.locks.get(`*:${expr}`);
@@ -228,7 +264,7 @@ class LockFlow {
     held.locks.delete(`*:${expr}`);
     held.locks.set(key, {
       status: 'held', kind, expr, acquires: [site], releases: [], fromCaller: restoresCallers, trail: s.trail,
-      resultVar, guard,
+      resultVar, aliases, guard,
       escaped: quiet || inReturn || (resultVar !== undefined && this.escapes(resultVar)) || this.storedOut.has(expr),
     });
     held.uninit.delete(rootOf(expr) ?? expr);
@@ -236,13 +272,17 @@ class LockFlow {
     if (root) held.facts.set(root, 'nonzero');
     this.touchPair(key, kind, expr, site);
     // A result nobody tests (2017-era pte_offset_map_lock never failed) is taken as success.
-    if (heldWhen === 'always' || (resultVar && !resultVar.startsWith('$') && !this.cfg.tested.has(resultVar))) return [held];
+    const names = resultVar ? [resultVar, ...aliases] : [];
+    if (heldWhen === 'always' || (resultVar && !resultVar.startsWith('$') && !names.some((n) => this.cfg.tested.has(n)))) {
+      return [held];
+    }
     const failed = clone(s);
     failed.uninit.delete(rootOf(expr) ?? expr);
-    if (resultVar) {
-      killFacts(failed, resultVar);
-      held.facts.set(resultVar, heldWhen === 'zero' ? 'zero' : 'nonzero');
-      failed.facts.set(resultVar, heldWhen === 'zero' ? 'neg' : 'zero');
+    for (const n of names) {
+      killFacts(held, n);
+      killFacts(failed, n);
+      held.facts.set(n, heldWhen === 'zero' ? 'zero' : 'nonzero');
+      failed.facts.set(n, heldWhen === 'zero' ? 'neg' : 'zero');
     }
     return [held, failed];
   }
@@ -256,7 +296,11 @@ class LockFlow {
     let callersDropped = false;
     if (prev?.status === 'held') {
       for (const a of prev.acquires) this.addPair(key, prev.kind === 'annotated' ? kind : prev.kind, expr, a, site);
-      if (prev.fromCaller) { this.addPair(key, kind, expr, null, site); callersDropped = true; }
+      if (prev.fromCaller) {
+        this.addPair(key, kind, expr, null, site);
+        callersDropped = true;
+        this.callerReleaseDomains.add(key.slice(0, key.indexOf(':')));
+      }
       this.refute(relId);
       this.refute(uninitId);
     } else {
@@ -305,6 +349,11 @@ class LockFlow {
       return t;
     }
     const copied = value === 'unknown' && rhs ? t.facts.get(rhs) : undefined;
+    const flagParam = /^\*([A-Za-z_]\w*)$/.exec(target)?.[1];
+    if (flagParam && value === 'nonzero' && LOCK_FLAG.test(flagParam) && this.cfg.params.includes(flagParam)) {
+      // `*unlocked = true;` after re-taking a lock: the caller's lock was dropped and restored.
+      for (const [k, e] of t.locks) if (e.status === 'held' && !e.guard) t.locks.set(k, { ...e, fromCaller: true });
+    }
     if (rhs && !this.isLocalTarget(target) && /^[A-Za-z_]\w*(->\w+)+$/.test(target)) this.storedOut.add(target);
     // Handing a held lock to the caller (`*ptlp = ptl`, `pvmw->ptl = ptl`) ends our responsibility.
     if (rhs && !this.isLocalTarget(target)) {
@@ -363,6 +412,24 @@ class LockFlow {
     return any ? [kept, dropped] : [kept];
   }
 
+  /** A callee that takes over our locks (migration API, read_folio helpers, same-file releasers). */
+  private consume(s: State, e: Extract<Event, { t: 'call' }>): State {
+    const domains = this.fn.calleeReleases?.get(e.name);
+    if (!e.consumes && !domains) return s;
+    let t: State | undefined;
+    for (const [k, entry] of s.locks) {
+      if (entry.status !== 'held' || entry.guard) continue;
+      const domain = k.slice(0, k.indexOf(':'));
+      const taken = (e.consumes && e.consumes.domain === domain && (!e.consumes.expr || e.consumes.expr === entry.expr))
+        || domains?.includes(domain);
+      if (!taken) continue;
+      t ??= clone(s);
+      t.locks.delete(k);
+      for (const a of entry.acquires) this.handedOff.add(`${a.line}:${a.column}`);
+    }
+    return t ?? s;
+  }
+
   private escapes(target: string): boolean { return !this.isLocalTarget(target); }
 
   /** Is the assigned place this function's own (a local variable, or a field of a local struct)? */
@@ -403,7 +470,7 @@ class LockFlow {
   // ---- exits ---------------------------------------------------------------
 
   private checkExits(): void {
-    if (this.annotatedAcquirer() || WRAPPER_NAME.test(this.fn.name)) return;
+    if (this.annotatedAcquirer() || WRAPPER_NAME.test(this.fn.name) || this.fn.acquireWrapper) return;
     interface Exit { node: CfgNode; s: State }
     const exits: Exit[] = [];
     for (const node of this.cfg.nodes) {
@@ -427,8 +494,14 @@ class LockFlow {
         if (r?.hasLockCall) return false;
         // `return VM_FAULT_LOCKED`, `ret |= VM_FAULT_LOCKED`: the caller is told it gets the lock.
         if (r && /LOCKED/.test(r.text)) return false;
-        if (r && e.resultVar && r.vars.includes(e.resultVar)) return false;
+        if (r && e.resultVar && [e.resultVar, ...(e.aliases ?? [])].some((v) => r.vars.includes(v))) return false;
+        if (r && r.vars.some((v) => this.cfg.lockedVars.has(v))) return false;
+        // Returning the lock, or the object whose lock is held (`return p;` with p->lock held).
+        const root = rootOf(e.expr);
+        if (r && root && r.vars.length === 1 && r.vars[0] === root) return false;
         if (r && /^[A-Za-z_]\w*$/.test(e.expr) && r.vars.includes(e.expr)) return false;
+        // `lock_page(page);` as the function's last act: it locks for its caller.
+        if (e.acquires.every((a) => this.lastActs.has(`${a.line}:${a.column}`))) return false;
         return true;
       });
       if (leaking.length === 0) continue;
@@ -437,7 +510,7 @@ class LockFlow {
       const e = first.s.locks.get(k)!;
       const acq = e.acquires[0];
       const lines = [...new Set(leaking.map((x) => x.node.line))].sort((a, b) => a - b);
-      const unlockedOn = [...new Set(g.free.map((x) => x.node.line))].sort((a, b) => a - b);
+      const unlockedOn = [...new Set(g.free.map((x) => x.node.line))].filter((l) => !lines.includes(l)).sort((a, b) => a - b);
       this.report(`exit:${k}:${acq?.line}`, {
         ruleId: 'lock/held-at-exit', site: acq ?? { line: first.node.line, column: first.node.column, text: '' }, lock: e.expr, key: k,
         message: `\`${e.expr}\` acquired at line ${acq?.line} is still held when ${this.fn.name}() returns at line ${lines.join(', ')}`
@@ -542,11 +615,32 @@ function valueOf(s: State, subject: string): Fact | undefined {
   return undefined;
 }
 
+/**
+ * `if (range.start) mmu_notifier_invalidate_range_end(&range)`: when a test reads the lock's
+ * own variables (or a lock-state flag) and one arm releases that lock, the arm is taken
+ * exactly when the lock is held. Assuming so can hide a bug but never invents one.
+ */
+function guardedRelease(s: State, node: CfgNode): boolean | undefined {
+  const arms = node.armReleases;
+  const atom = node.atom;
+  if (!arms || !atom || atom.opaque) return undefined;
+  const flag = atom.subject !== undefined && LOCK_FLAG.test(atom.subject);
+  for (const [k, e] of s.locks) {
+    if (e.guard) continue;
+    const root = rootOf(e.expr);
+    if (!flag && !(root && atom.vars.includes(root))) continue;
+    const held = e.status === 'held';
+    if (arms[0].includes(k) && !arms[1].includes(k)) return held;
+    if (arms[1].includes(k) && !arms[0].includes(k)) return !held;
+  }
+  return undefined;
+}
+
 function evalAtom(s: State, a: Atom): boolean | undefined {
   if (a.opaque) return undefined;
   const g = s.facts.get(`?${a.key}`);
-  if (g === 'T') return true;
-  if (g === 'F') return false;
+  if (g === 'T') return !a.invert;
+  if (g === 'F') return !!a.invert;
   if (!a.subject || !a.op) return undefined;
   const v = valueOf(s, a.subject);
   if (!v || v === 'T' || v === 'F') return undefined;
@@ -566,7 +660,8 @@ function evalAtom(s: State, a: Atom): boolean | undefined {
 function refine(s: State, a: Atom, taken: boolean): State {
   if (a.opaque) return s;
   const t = clone(s);
-  t.facts.set(`?${a.key}`, taken ? 'T' : 'F');
+  // A tested call result (`if (mmap_read_trylock(mm))`) is recomputed on every pass: no text fact.
+  if (!a.subject?.startsWith('$')) t.facts.set(`?${a.key}`, taken !== !!a.invert ? 'T' : 'F');
   if (a.subject && a.op) {
     const known = valueOf(t, a.subject);
     let v: ValueClass | undefined;
@@ -589,12 +684,13 @@ function refine(s: State, a: Atom, taken: boolean): State {
  * lock held and another when it does not (`return true` held, `return false` not).
  */
 function isConditionalWrapper(held: { node: CfgNode }[], free: { node: CfgNode }[]): boolean {
+  // Only the two kernel contracts: trylock style (held: true/1, not held: false/0) and
+  // killable style (held: 0, not held: -E…). An error return with the lock held is a leak.
   if (free.length === 0) return false;
   const heldVals = new Set(held.map((x) => x.node.ret?.value ?? '?'));
   const freeVals = new Set(free.map((x) => x.node.ret?.value ?? '?'));
-  if (heldVals.has('?')) return false;
-  for (const v of heldVals) if (freeVals.has(v)) return false;
-  return true;
+  const only = (set: Set<string>, v: string): boolean => set.size === 1 && set.has(v);
+  return (only(heldVals, 'nonzero') && only(freeVals, 'zero')) || (only(heldVals, 'zero') && only(freeVals, 'neg'));
 }
 
 function rpo(cfg: Cfg): number[] {

@@ -7,7 +7,7 @@
 
 /** Where the lock expression comes from. */
 export type LockOperand =
-  | { arg: number }            // the n-th argument (0-based); leading & is dropped
+  | { arg: number; field?: string } // the n-th argument (0-based), leading & dropped; `field`: its ->field
   | { ret: true }              // the call's return value (`ptl = pmd_lock(mm, pmd)`)
   | { global: string };        // no operand: one lock per domain (rcu, lazy MMU)
 
@@ -28,6 +28,10 @@ export interface LockVerb {
   heldWhen?: HeldWhen;
   /** For relock: the operand that is released first. */
   releases?: LockOperand;
+  /** For releases that happen only on one outcome (`expand_stack()` drops mmap_lock when it returns NULL). */
+  releasedWhen?: 'zero' | 'nonzero';
+  /** The verb acts only when this argument is literally true/1 (`do_vmi_munmap(…, unlock)`). */
+  ifArgTrue?: number;
 }
 
 /** A guard class (`guard(mutex)(&m)`, `scoped_guard(spinlock, &l)`). */
@@ -113,6 +117,13 @@ export const LOCK_VERBS: LockVerb[] = [
     ['lock_mm_and_find_vma', 'acquire', A0, 'nonnull'],
     ['mmap_assert_locked', 'assert', A0], ['mmap_assert_write_locked', 'assert', A0],
   ]),
+  // Returns the vma, or NULL after dropping mmap_lock (mm/mmap.c, 6.5+).
+  { name: 'expand_stack', op: 'release', domain: 'mmap', kind: 'mmap_lock', lock: A0, releasedWhen: 'zero' },
+  // With unlock == true they drop mmap_lock when they succeed (return 0).
+  { name: 'do_vmi_munmap', op: 'release', domain: 'mmap', kind: 'mmap_lock', lock: A1, releasedWhen: 'zero', ifArgTrue: 5 },
+  { name: 'do_vmi_align_munmap', op: 'release', domain: 'mmap', kind: 'mmap_lock', lock: { arg: 2 }, releasedWhen: 'zero', ifArgTrue: 6 },
+  // Returns false after dropping the vma's mmap_lock (mm/userfaultfd.c).
+  { name: 'userfaultfd_remove', op: 'release', domain: 'mmap', kind: 'mmap_lock', lock: { arg: 0, field: 'vm_mm' }, releasedWhen: 'zero' },
   ...family('pagelock', 'page_lock', [
     ['lock_page', 'acquire', A0], ['__lock_page', 'acquire', A0],
     ['lock_page_killable', 'acquire', A0, 'zero'],
@@ -216,3 +227,30 @@ export const NORETURN_IF_TRUE: string[] = ['BUG_ON'];
 export const TRUTH_WRAPPERS: string[] = [
   'likely', 'unlikely', 'WARN_ON', 'WARN_ON_ONCE', 'VM_WARN_ON', 'VM_WARN_ON_ONCE', '!!',
 ];
+
+/**
+ * Calls that take over page locks they are given (ownership passes to the callee):
+ * the migration API unlocks the pages in its src/dst arrays, read_folio-style
+ * helpers unlock the folio when the read completes. `arg` names the operand whose
+ * lock is taken over; without it every held lock of the domain is.
+ */
+export interface LockConsumer { name: string; domain: string; arg?: number }
+
+export const LOCK_CONSUMERS: LockConsumer[] = [
+  ...['migrate_vma_finalize', 'migrate_device_finalize', 'migrate_device_unmap', 'migrate_vma_pages',
+    'migrate_device_pages', 'migrate_vma_setup', 'migrate_device_range', 'migrate_device_pfns']
+    .map((name) => ({ name, domain: 'pagelock' })),
+  { name: 'filemap_read_folio', domain: 'pagelock', arg: 2 },
+  { name: 'swap_read_folio', domain: 'pagelock', arg: 0 },
+  { name: 'folio_end_read', domain: 'pagelock', arg: 0 },
+  { name: 'mpage_read_folio', domain: 'pagelock', arg: 0 },
+  { name: 'block_read_full_folio', domain: 'pagelock', arg: 0 },
+  { name: 'swap_writepage', domain: 'pagelock', arg: 0 },
+];
+
+/**
+ * Functions whose contract is to return with a lock held although nothing in
+ * their name or annotations says so (`__pte_offset_map()` returns with RCU held
+ * until pte_unmap()). Their own definitions are not reported.
+ */
+export const ACQUIRE_WRAPPERS: string[] = ['__pte_offset_map', 'pte_offset_map', 'zone_device_page_init'];

@@ -1,8 +1,8 @@
 // The catalogue as lookup tables, built from the built-in data plus the
 // user's workspace file (.hmm-lens.json). Pure: the caller reads the file.
 import {
-  LOCK_VERBS, GUARD_CLASSES, NORETURN_CALLS, NORETURN_IF_TRUE, TRUTH_WRAPPERS,
-  type LockVerb, type GuardClass, type HeldWhen, type LockOp, type LockOperand,
+  LOCK_VERBS, GUARD_CLASSES, NORETURN_CALLS, NORETURN_IF_TRUE, TRUTH_WRAPPERS, LOCK_CONSUMERS, ACQUIRE_WRAPPERS,
+  type LockVerb, type GuardClass, type HeldWhen, type LockOp, type LockOperand, type LockConsumer,
 } from './catalogue';
 
 export interface Catalogue {
@@ -11,6 +11,9 @@ export interface Catalogue {
   noreturn: Set<string>;
   noreturnIfTrue: Set<string>;
   truthWrappers: Set<string>;
+  consumers: Map<string, LockConsumer>;
+  /** Functions that return with a lock held by contract (catalogue acquire verbs included). */
+  acquireWrappers: Set<string>;
   /** Matches a function's text when it may contain any lock verb: cheap pre-filter. */
   mention: RegExp;
 }
@@ -117,6 +120,9 @@ export function buildCatalogue(config: WorkspaceConfig = {}): Catalogue {
     noreturn: new Set([...NORETURN_CALLS, ...(config.noreturn ?? [])]),
     noreturnIfTrue: new Set(NORETURN_IF_TRUE),
     truthWrappers: new Set(TRUTH_WRAPPERS),
+    consumers: new Map(LOCK_CONSUMERS.map((c) => [c.name, c])),
+    acquireWrappers: new Set([...ACQUIRE_WRAPPERS,
+      ...[...verbs.values()].filter((v) => v.op === 'acquire' || v.op === 'relock').map((v) => v.name)]),
     mention: new RegExp(`\\b(?:${words.map(escape).join('|')})\\b`),
   };
 }
