@@ -72,6 +72,8 @@ export interface Cfg {
   tested: Set<string>;
   /** Variables assigned a value that says "returned locked" (`ret = VM_FAULT_LOCKED`). */
   lockedVars: Set<string>;
+  /** Locals that are objects on this function's stack (`struct mmu_notifier_range range;`, `XA_STATE(xas, …)`). */
+  stackObjects: Set<string>;
 }
 
 interface GuardScope { cls: GuardClass; key: string; expr: string; site: Site; block: number }
@@ -105,6 +107,7 @@ class Builder {
   readonly params: string[] = [];
   readonly locals = new Set<string>();
   private readonly lockedVars = new Set<string>();
+  private readonly stackObjects = new Set<string>();
   /** `struct mm_struct *mm = current->mm;` never reassigned: lock keys use `current->mm`. */
   private readonly initFrom = new Map<string, string>();
   private readonly assignCount = new Map<string, number>();
@@ -140,7 +143,8 @@ class Builder {
       }
     }
     for (const n of this.nodes) if (n.kind === 'branch') n.armReleases = [this.armReleases(n.succ[0]), this.armReleases(n.succ[1])];
-    return { nodes: this.nodes, params: this.params, locals: this.locals, tested, lockedVars: this.lockedVars };
+    return { nodes: this.nodes, params: this.params, locals: this.locals, tested, lockedVars: this.lockedVars,
+      stackObjects: this.stackObjects };
   }
 
   private canonicaliseLockKeys(): void {
@@ -408,6 +412,8 @@ class Builder {
   private exprStmt(s: Node, next: number, ctx: Ctx): number {
     const e = s.namedChildren[0];
     if (!e) return next;
+    const macro = /^([A-Z][A-Z0-9_]*)\s*\(\s*([A-Za-z_]\w*)\s*[,)]/.exec(s.text);
+    if (macro && /STATE|ITERATOR|WALK|DEFINE|HEAD/.test(macro[1])) { this.stackObjects.add(macro[2]); this.locals.add(macro[2]); }
     if (e.type === 'assignment_expression' && e.childForFieldName('operator')?.text === '=') {
       // `a = b = c ? x : lock(…)`: peel the chain, build the ?: as a branch, then the outer copies.
       const targets: string[] = [];
@@ -453,7 +459,7 @@ class Builder {
       if (!cls) return body ? this.stmt(body, next, ctx) : next;
       const expr = cls.global ?? normExpr(lockArg ?? '');
       const g: GuardScope = { cls, key: `${cls.domain}:${expr}`, expr, site: siteOf(s), block: s.startIndex };
-      const after = this.releaseChain(body ?? s, [g], next);
+      const after = this.releaseChain(body?.type === 'compound_statement' ? body.lastChild ?? body : body ?? s, [g], next);
       const inner: Ctx = { ...ctx, guards: [g, ...ctx.guards], breakTo: after, breakDepth: ctx.guards.length + 1,
         continueTo: after, continueDepth: ctx.guards.length + 1 };
       const bodyEntry = body ? this.stmt(body, after, inner) : after;
@@ -636,6 +642,18 @@ class Builder {
 
   private declEvents(d: Node): Event[] {
     const out: Event[] = [];
+    const type = d.childForFieldName('type');
+    const isStruct = type?.type === 'struct_specifier' || type?.type === 'union_specifier'
+      || (type?.type === 'type_identifier' && !/_t$/.test(type.text));
+    if (isStruct) {
+      for (const c of d.namedChildren) {
+        const decl = c?.type === 'init_declarator' ? c.childForFieldName('declarator') : c;
+        if (decl?.type === 'identifier') this.stackObjects.add(decl.text);
+      }
+    }
+    // `XA_STATE(xas, &mapping->i_pages, index);` declares xas on the stack.
+    const macro = /^([A-Z][A-Z0-9_]*)\s*\(\s*([A-Za-z_]\w*)\s*[,)]/.exec(d.text);
+    if (macro && /STATE|ITERATOR|WALK|DEFINE|HEAD/.test(macro[1])) { this.stackObjects.add(macro[2]); this.locals.add(macro[2]); }
     for (const c of d.namedChildren) {
       if (!c) continue;
       if (c.type === 'init_declarator') {
@@ -738,10 +756,14 @@ class Builder {
         const a = args[lock.arg];
         if (!a) return;
         if (verb.ifArgTrue !== undefined && !/^(true|1)$/.test(args[verb.ifArgTrue]?.text.trim() ?? '')) {
-          out.push({ t: 'call', name, line, args: args.map((x) => normExpr(x.text)), addrOf: [] });
+          // `unlock` not literally true: literally false is a plain call; a variable may drop the lock.
+          const literalFalse = /^(false|0)$/.test(args[verb.ifArgTrue]?.text.trim() ?? '');
+          out.push({ t: 'call', name, line, args: args.map((x) => normExpr(x.text)), addrOf: [],
+            ...(literalFalse ? {} : { consumes: { domain: verb.domain, expr: normExpr(a.text) } }) });
           return;
         }
         expr = normExpr(a.text);
+        if (verb.outParam && !a.text.trim().startsWith('&')) expr = `*${expr}`;
         if (lock.field) expr = `${expr}->${lock.field}`;
       } else expr = `$ret${this.synth++}`; // replaced by the assignment target, if any
       out.push({ t: 'lock', verb, key: `${verb.domain}:${expr}`, expr, site, inReturn: false });

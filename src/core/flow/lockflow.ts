@@ -16,7 +16,7 @@
 // did on the path (released twice, never assigned) are reported.
 import type { Cfg, CfgNode, Event, Atom, Site } from './cfg';
 import { EXIT } from './cfg';
-import { dependsOn, rootOf, type ValueClass } from './expr';
+import { dependsOn, rootOf, varsOf, type ValueClass } from './expr';
 import type { Diagnostic, LockPair, PathStep } from '../model';
 
 type Fact = ValueClass | 'T' | 'F';
@@ -34,9 +34,19 @@ interface Entry {
   resultVar?: string;
   aliases?: string[];
   escaped: boolean;
+  /** Escaped only because the locking call's result went to the caller's memory (`vmf->pte = …`). */
+  escapedByResult?: boolean;
   guard: boolean;
   /** Released here without having been acquired here: the caller's lock was dropped. */
   callersDropped?: boolean;
+  /** Released here while this function had not touched it at all on the path (no acquire, assert or annotation). */
+  fromNothing?: boolean;
+  /** The locked object was stored or queued somewhere after the acquire. */
+  passed?: boolean;
+  /** "Released" because the conditional acquire at this site failed on the path. */
+  failedAt?: Site;
+  /** Other local names of the same object (`src_folio = folio;`). */
+  aliasNames?: string[];
 }
 
 interface State {
@@ -66,10 +76,34 @@ export interface LockFlowResult {
 }
 
 const DEFAULT_MAX_STEPS = 60000;
+/** Calls that store or queue an object somewhere (the object may leave with its lock). */
+const STORING_CALL = /list_(add|move)|_add_tail$|xa_store|radix_tree_insert|folio_batch_add|pagevec_add|_enqueue|isolate|hlist_add|llist_add|_push$/;
+
+/** Lock roots for which a release the function never acquired is reported (see checkUnheldReleases). */
+const RELEASE_UNHELD_ROOTS = new Set((typeof process !== 'undefined' && process.env?.HMM_LENS_UNHELD_ROOTS
+  ? process.env.HMM_LENS_UNHELD_ROOTS : 'scope,stack').split(','));
+/** Locks with no operand: nobody can hold them "for" this function. */
+const GLOBAL_LOCKS = new Set(['rcu:rcu', 'rcu:rcu_bh', 'rcu:rcu_sched', 'lazy_mmu:lazy_mmu']);
+/** Name parts of functions whose job is to close what another opened. */
+const CLOSING = new Set(['unlock', 'put', 'stop', 'end', 'release', 'exit', 'leave', 'unmap', 'post', 'thaw',
+  'enable', 'finish', 'complete', 'drop', 'up', 'close', 'unpin', 'done', 'commit', 'free', 'destroy', 'teardown']);
+
+/** `compact_lock_irqsave`, `inode_unlock`: a helper that may take or drop the lock it is given. */
+function lockHelper(name: string): boolean {
+  if (/is_held|lockdep|_is_locked|_test_|nolock|lockref/.test(name)) return false;
+  return name.split('_').some((p) => p === 'lock' || p === 'unlock' || p === 'trylock' || p === 'relock');
+}
+
+function closingName(name: string): boolean {
+  return name.split('_').some((p) => CLOSING.has(p) || /unlock/.test(p));
+}
+
 /** Local flags that carry lock state across calls: `locked`, `mmap_locked`, `unlocked`. */
 const LOCK_FLAG = /^(\w+_)?(un)?lock(ed)?$|^\w*locked$|^\w*held$/;
 /** Names that say "I return with a lock held": folio_lock_anon_vma_read, lock_vma_under_rcu, *_trylock. */
 const WRAPPER_NAME = /(^|_)(try)?lock(ed)?(_|$)|^__?acquire|_acquire$/;
+/** `set_page_dirty_lock()` takes and drops the lock inside: not a wrapper. */
+const NOT_WRAPPER_NAME = /_dirty_lock$/;
 
 export function analyseLocks(cfg: Cfg, fn: FunctionContext): LockFlowResult {
   return new LockFlow(cfg, fn).run();
@@ -87,6 +121,10 @@ class LockFlow {
   private readonly callerReleaseDomains = new Set<string>();
   /** Caller-visible places this function stored a lock pointer into (`pvmw->ptl = pte_lockptr(…)`). */
   private readonly storedOut = new Set<string>();
+  /** Keys acquired somewhere by a conditional form (trylock, killable, NULL-returning). */
+  private readonly condAcquired = new Set<string>();
+  /** Releases of locks the function had not touched on that path, by lock key. */
+  private readonly unheldReleases = new Map<string, Site[]>();
   /** Acquire sites after which the function ends with no further event or test. */
   private readonly lastActs = new Set<string>();
 
@@ -124,6 +162,7 @@ class LockFlow {
     }
     for (const f of this.mustFindings.values()) if (!f.refuted) f.make();
     this.checkExits();
+    this.checkUnheldReleases();
     return {
       pairs: this.pairList(), diagnostics: [...this.diags.values()],
       callerReleaseDomains: [...this.callerReleaseDomains],
@@ -188,7 +227,7 @@ class LockFlow {
     const out: [number, State][] = [];
     const [t, f] = node.succ;
     for (const s of states) {
-      const v = evalAtom(s, node.atom) ?? guardedRelease(s, node);
+      const v = evalAtom(s, node.atom) ?? guardedRelease(s, node, this.inStates[node.id]);
       const step = (taken: boolean): PathStep => ({
         line: node.line, column: node.column,
         message: node.part
@@ -246,7 +285,7 @@ class LockFlow {
     if (resultVar) killFacts(held, resultVar);
     const prev = held.locks.get(key) ?? held.locks.get(`*:${expr}`);
     const siteId = `double:${site.line}:${site.column}`;
-    if (heldWhen === 'always' && !quiet && !guard) {
+    if (heldWhen === 'always' && !quiet && !guard && !key.startsWith('rcu:')) {
       if (prev?.status !== 'held') this.refute(siteId);
       else {
         this.must(siteId, () => this.report(siteId, {
@@ -265,7 +304,8 @@ class LockFlow {
     held.locks.set(key, {
       status: 'held', kind, expr, acquires: [site], releases: [], fromCaller: restoresCallers, trail: s.trail,
       resultVar, aliases, guard,
-      escaped: quiet || inReturn || (resultVar !== undefined && this.escapes(resultVar)) || this.storedOut.has(expr),
+      escaped: quiet || inReturn || this.storedOut.has(expr),
+      escapedByResult: resultVar !== undefined && this.escapes(resultVar),
     });
     held.uninit.delete(rootOf(expr) ?? expr);
     const root = /^[A-Za-z_]\w*(->|$)/.test(expr) ? rootOf(expr) : undefined;
@@ -273,11 +313,17 @@ class LockFlow {
     this.touchPair(key, kind, expr, site);
     // A result nobody tests (2017-era pte_offset_map_lock never failed) is taken as success.
     const names = resultVar ? [resultVar, ...aliases] : [];
+    if (heldWhen !== 'always') this.condAcquired.add(key);
     if (heldWhen === 'always' || (resultVar && !resultVar.startsWith('$') && !names.some((n) => this.cfg.tested.has(n)))) {
       return [held];
     }
     const failed = clone(s);
     failed.uninit.delete(rootOf(expr) ?? expr);
+    // This function tried and failed: on this path the lock is known not to be held.
+    if (!failed.locks.has(key) && !quiet && !guard) {
+      failed.locks.set(key, { status: 'released', kind, expr, acquires: [], releases: [], fromCaller: false,
+        trail: s.trail, escaped: false, guard: false, failedAt: site });
+    }
     for (const n of names) {
       killFacts(held, n);
       killFacts(failed, n);
@@ -287,8 +333,14 @@ class LockFlow {
     return [held, failed];
   }
 
-  private release(s: State, key: string, kind: string, expr: string, site: Site, guard: boolean): State {
+  private release(s: State, key0: string, kind: string, expr0: string, site: Site, guard: boolean): State {
     const t = clone(s);
+    // Released through another name of the same object (`folio_unlock(src_folio)`).
+    const domain = key0.slice(0, key0.indexOf(':'));
+    const viaAlias = t.locks.has(key0) ? undefined
+      : [...t.locks].find(([k, e]) => k.startsWith(`${domain}:`) && e.status === 'held' && e.aliasNames?.includes(expr0));
+    const key = viaAlias ? viaAlias[0] : key0;
+    const expr = viaAlias ? viaAlias[1].expr : expr0;
     const k = t.locks.has(key) ? key : t.locks.has(`*:${expr}`) ? `*:${expr}` : key;
     const prev = t.locks.get(k);
     const relId = `rel:${site.line}:${site.column}`;
@@ -305,13 +357,24 @@ class LockFlow {
       this.refute(uninitId);
     } else {
       this.addPair(key, kind, expr, null, site);
-      if (!prev) { callersDropped = true; this.callerReleaseDomains.add(key.slice(0, key.indexOf(':'))); }
+      if (!prev) {
+        callersDropped = true;
+        this.callerReleaseDomains.add(key.slice(0, key.indexOf(':')));
+        if (!guard) {
+          const sites = this.unheldReleases.get(key) ?? [];
+          if (!sites.some((x) => x.line === site.line && x.column === site.column)) sites.push(site);
+          this.unheldReleases.set(key, sites);
+        }
+      }
       if (prev?.status === 'released' && !guard) {
         this.must(relId, () => this.report(relId, {
           ruleId: 'lock/release-unheld', site, lock: expr, key,
-          message: `\`${expr}\` is released at line ${site.line} but was already released at line ${prev.releases.map((r) => r.line).join(', ')} on this path`,
+          message: prev.failedAt
+            ? `\`${expr}\` is released at line ${site.line} but the attempt to acquire it at line ${prev.failedAt.line} failed on this path`
+            : `\`${expr}\` is released at line ${site.line} but was already released at line ${prev.releases.map((r) => r.line).join(', ')} on this path`,
           related: prev.releases.map((r) => ({ line: r.line, column: r.column, message: `released here: ${r.text}` })),
-          flow: [...prev.releases.slice(0, 1).map((r) => ({ line: r.line, column: r.column, message: `releases \`${expr}\`` })),
+          flow: [...(prev.failedAt ? [{ line: prev.failedAt.line, column: prev.failedAt.column, message: `fails to acquire \`${expr}\`` }]
+            : prev.releases.slice(0, 1).map((r) => ({ line: r.line, column: r.column, message: `releases \`${expr}\`` }))),
             ...stepsSince(s.trail, prev.trail), { line: site.line, column: site.column, message: `releases \`${expr}\` again` }],
         }));
       } else this.refute(relId);
@@ -325,7 +388,8 @@ class LockFlow {
     }
     t.locks.delete(k);
     t.locks.set(key, { status: 'released', kind, expr, acquires: [], releases: [site], fromCaller: false,
-      trail: s.trail, escaped: false, guard, callersDropped: callersDropped || prev?.callersDropped });
+      trail: s.trail, escaped: false, guard, callersDropped: callersDropped || prev?.callersDropped,
+      fromNothing: !prev || prev.fromNothing });
     return t;
   }
 
@@ -361,10 +425,30 @@ class LockFlow {
         if (e.status === 'held' && (e.expr === rhs || e.resultVar === rhs)) t.locks.set(k, { ...e, escaped: true });
       }
     }
+    // `src_folio = folio;` while folio's lock is held: either name may release it.
+    if (rhs && /^[A-Za-z_]\w*$/.test(target) && /^[A-Za-z_]\w*$/.test(rhs)) {
+      for (const [k, e] of t.locks) {
+        if (e.status === 'held' && e.expr === rhs) t.locks.set(k, { ...e, aliasNames: [...(e.aliasNames ?? []), target] });
+      }
+    }
+    // `migrate->src[i] = mpfn;`: filling an array or a pointed-to slot with a computed value
+    // queues the page locks held at that point (the migration API takes them over).
+    if (rhs && value === 'unknown' && (/\[/.test(target) || target.startsWith('*'))) {
+      for (const [k, e] of t.locks) if (e.status === 'held' && k.startsWith('pagelock:') && !e.passed) t.locks.set(k, { ...e, passed: true });
+    }
+    if (rhs && !/^[A-Za-z_]\w*$/.test(target)) this.markPassed(t, rhs, /LOCKED/.test(rhs));
     for (const [k, e] of t.locks) {
+      if (e.aliasNames?.includes(target) && e.expr !== target) {
+        t.locks.set(k, { ...e, aliasNames: e.aliasNames.filter((n) => n !== target) });
+        continue;
+      }
       if (!dependsOn(e.expr, target)) continue;
-      // Overwriting the only name of a held lock (`page = next` in a collect loop) hands it off.
-      if (e.status === 'held') for (const a of e.acquires) this.handedOff.add(`${a.line}:${a.column}`);
+      // Overwriting the only name of a held lock (`folio = next` in a collect loop) hands it off:
+      // the object went into an array or list the function no longer names. (This hides a
+      // leak inside such loops; reporting it would flag every collect-and-lock loop in mm/.)
+      if (e.status === 'held' && !(e.aliasNames ?? []).some((n) => n !== target)) {
+        for (const a of e.acquires) this.handedOff.add(`${a.line}:${a.column}`);
+      }
       t.locks.delete(k);
     }
     killFacts(t, target);
@@ -377,8 +461,10 @@ class LockFlow {
     return t;
   }
 
-  private call(s: State, name: string, args: string[], addrOf: string[]): State[] {
-    const lockish = /lock/i.test(name);
+  private call(s0: State, name: string, args: string[], addrOf: string[]): State[] {
+    let s = s0;
+    if (STORING_CALL.test(name)) { s = clone(s0); this.markPassed(s, args.join(' '), false); }
+    const lockish = lockHelper(name);
     if (addrOf.length === 0 && !lockish) return [s];
     const flag = addrOf.find((a) => LOCK_FLAG.test(a) && this.cfg.tested.has(a) && this.locals.has(a));
     if (flag) return this.flagCall(s, flag);
@@ -410,6 +496,16 @@ class LockFlow {
       dropped.locks.set(k, { ...e, status: 'released', acquires: [], releases: [], callersDropped: e.fromCaller });
     }
     return any ? [kept, dropped] : [kept];
+  }
+
+  /** Marks held page-lock-like entries whose object appears in `text` as stored elsewhere. */
+  private markPassed(t: State, text: string, allPageLocks: boolean): void {
+    const vars = varsOf(text);
+    for (const [k, e] of t.locks) {
+      if (e.status !== 'held' || e.passed) continue;
+      const root = rootOf(e.expr);
+      if ((root && vars.includes(root)) || (allPageLocks && k.startsWith('pagelock:'))) t.locks.set(k, { ...e, passed: true });
+    }
   }
 
   /** A callee that takes over our locks (migration API, read_folio helpers, same-file releasers). */
@@ -452,7 +548,8 @@ class LockFlow {
     for (const [k, v] of cur.facts) {
       if (s.facts.get(k) !== v) { cur.facts.delete(k); changed = true; }
     }
-    for (const u of s.uninit) if (!cur.uninit.has(u)) { cur.uninit.add(u); changed = true; }
+    // "Never assigned" must hold on every merged path, so the sets intersect.
+    for (const u of [...cur.uninit]) if (!s.uninit.has(u)) { cur.uninit.delete(u); changed = true; }
     for (const [k, e] of s.locks) {
       const c = cur.locks.get(k)!;
       const acquires = unionSites(c.acquires, e.acquires);
@@ -470,7 +567,8 @@ class LockFlow {
   // ---- exits ---------------------------------------------------------------
 
   private checkExits(): void {
-    if (this.annotatedAcquirer() || WRAPPER_NAME.test(this.fn.name) || this.fn.acquireWrapper) return;
+    const wrapper = this.annotatedAcquirer() || this.fn.acquireWrapper
+      || (WRAPPER_NAME.test(this.fn.name) && !NOT_WRAPPER_NAME.test(this.fn.name));
     interface Exit { node: CfgNode; s: State }
     const exits: Exit[] = [];
     for (const node of this.cfg.nodes) {
@@ -485,10 +583,17 @@ class LockFlow {
       }
     }
     for (const [k, g] of byLock) {
+      if (wrapper) continue;
       for (const x of exits) (x.s.locks.get(k)?.status === 'held' ? g.held : g.free).push(x);
+      const releasedElsewhere = g.free.some((x) => x.s.locks.get(k)?.status === 'released');
       const leaking = g.held.filter((x) => {
         const e = x.s.locks.get(k)!;
-        if (e.fromCaller || e.escaped || e.guard) return false;
+        if (e.fromCaller || e.guard) return false;
+        // Handed to the caller (`*ptlp = ptl`, `fw->ptl = ptl`, `target->folio = folio`).
+        if (e.escaped) return false;
+        // The locking call's result stored in the caller's memory (`vmf->pte = pte_offset_map_lock(…)`):
+        // a hand-off, unless other returns release the lock.
+        if (e.escapedByResult && !releasedElsewhere) return false;
         if (e.acquires.some((a) => this.handedOff.has(`${a.line}:${a.column}`))) return false;
         const r = x.node.ret;
         if (r?.hasLockCall) return false;
@@ -505,7 +610,9 @@ class LockFlow {
         return true;
       });
       if (leaking.length === 0) continue;
-      if (isConditionalWrapper(g.held, g.free)) continue;
+      // A conditional wrapper's "not held" returns follow a failed or undone attempt.
+      const attempted = g.free.every((x) => x.s.locks.get(k)?.status === 'released') || this.condAcquired.has(k);
+      if (attempted && isConditionalWrapper(g.held, g.free)) continue;
       const first = leaking[0];
       const e = first.s.locks.get(k)!;
       const acq = e.acquires[0];
@@ -525,6 +632,53 @@ class LockFlow {
         ],
       });
     }
+  }
+
+  /**
+   * A function that ends with a lock released that it never acquired hands back
+   * less than it got: fine for an unlock helper or an annotated function, a bug
+   * otherwise. Reported only for locks no caller can be holding for it: scope
+   * locks (RCU, lazy MMU), objects on this function's own stack, and categories
+   * listed in RELEASE_UNHELD_ROOTS.
+   */
+  private checkUnheldReleases(): void {
+    if (this.unheldReleases.size === 0) return;
+    if (closingName(this.fn.name) || this.fn.acquireWrapper) return;
+    if (this.fn.annotations.some((a) => a.name === 'releases' || a.name === 'must_hold' || a.name === 'cond_releases')) return;
+    for (const [k, sites] of this.unheldReleases) {
+      const expr = k.slice(k.indexOf(':') + 1);
+      const category = this.rootCategory(k, expr);
+      if (!RELEASE_UNHELD_ROOTS.has(category)) continue;
+      // Ends released on some return: the function drops a lock it never took.
+      let ends = false;
+      for (const node of this.cfg.nodes) {
+        if (node.kind !== 'return') continue;
+        for (const st of this.inStates[node.id].values()) {
+          const e = st.locks.get(k);
+          if (e?.status === 'released' && e.fromNothing) ends = true;
+        }
+      }
+      if (!ends) continue;
+      const site = sites[0];
+      this.report(`unheld:${k}:${site.line}`, {
+        ruleId: 'lock/release-unheld', site, lock: expr, key: k,
+        message: `\`${expr}\` is released at line ${sites.map((x) => x.line).join(', ')} but ${this.fn.name}() never acquires it`
+          + (category === 'stack' ? ` (\`${rootOf(expr)}\` is this function's own object)` : '')
+          + (category === 'scope' ? ' (no caller can hand over this lock; annotate __releases if intended)' : ''),
+        related: [],
+        flow: [{ line: site.line, column: site.column, message: `releases \`${expr}\` without acquiring it` }],
+      });
+    }
+  }
+
+  private rootCategory(key: string, expr: string): string {
+    const root = rootOf(expr);
+    if (!root || !/^[A-Za-z_]\w*$/.test(expr.replace(/->.*|\..*|\[.*/, '')) && expr.startsWith('*')) return 'other';
+    if (GLOBAL_LOCKS.has(key)) return 'scope';
+    if (this.cfg.stackObjects.has(root) && expr === root) return 'stack';
+    if (this.cfg.params.includes(root)) return 'param';
+    if (this.locals.has(root)) return 'local';
+    return 'global';
   }
 
   // ---- results -------------------------------------------------------------
@@ -620,13 +774,17 @@ function valueOf(s: State, subject: string): Fact | undefined {
  * own variables (or a lock-state flag) and one arm releases that lock, the arm is taken
  * exactly when the lock is held. Assuming so can hide a bug but never invents one.
  */
-function guardedRelease(s: State, node: CfgNode): boolean | undefined {
+function guardedRelease(s: State, node: CfgNode, here: Map<string, State>): boolean | undefined {
   const arms = node.armReleases;
   const atom = node.atom;
   if (!arms || !atom || atom.opaque) return undefined;
   const flag = atom.subject !== undefined && LOCK_FLAG.test(atom.subject);
   for (const [k, e] of s.locks) {
     if (e.guard) continue;
+    // Only where the paths reaching this test disagree about the lock.
+    let disagree = false;
+    for (const o of here.values()) if ((o.locks.get(k)?.status === 'held') !== (e.status === 'held')) disagree = true;
+    if (!disagree) continue;
     const root = rootOf(e.expr);
     if (!flag && !(root && atom.vars.includes(root))) continue;
     const held = e.status === 'held';

@@ -32,6 +32,8 @@ export interface LockVerb {
   releasedWhen?: 'zero' | 'nonzero';
   /** The verb acts only when this argument is literally true/1 (`do_vmi_munmap(…, unlock)`). */
   ifArgTrue?: number;
+  /** The operand is an out-parameter (`spinlock_t **`): `&ptl` names ptl, a bare `ptlp` names `*ptlp`. */
+  outParam?: boolean;
 }
 
 /** A guard class (`guard(mutex)(&m)`, `scoped_guard(spinlock, &l)`). */
@@ -80,7 +82,9 @@ export const LOCK_VERBS: LockVerb[] = [
     ['pte_alloc_map_lock', 'acquire', { arg: 3 }, 'nonnull'],
     ['get_locked_pte', 'acquire', { arg: 2 }, 'nonnull'],
     ['pte_unmap_unlock', 'release', A1],
-  ]),
+    // Waits for the migration entry to go away and drops the ptl it is given.
+    ['migration_entry_wait_on_locked', 'release', A1],
+  ]).map((v) => (['pte_offset_map_lock', 'pte_alloc_map_lock', 'get_locked_pte'].includes(v.name) ? { ...v, outParam: true } : v)),
   ...family('spin', 'pmd_lock', [
     ['pmd_lock', 'acquire', RET], ['pud_lock', 'acquire', RET],
     ['huge_pte_lock', 'acquire', RET],

@@ -54,7 +54,7 @@ const ANNOTATIONS: Record<string, AnnotationNote['name']> = {
 /** Macros whose arguments include a type name: `struct` keywords there are blanked. */
 const TYPE_ARG_FIRST = ['min_t', 'max_t', 'clamp_t', 'clamp_val_t', 'min3_t', 'cmp_int_t'];
 
-const LOOP_MACRO_NAME = /(?:for_each|_foreach|^scoped_guard$|^scoped_cond_guard$)/;
+const LOOP_MACRO_NAME = /(?:^for_|for_each|_foreach|^scoped_guard$|^scoped_cond_guard$)/;
 
 /** Index of the ')' matching the '(' at `open`, or -1. Bounded to avoid runaway scans. */
 function matchParen(text: string, open: number, limit = 20000): number {
@@ -126,6 +126,11 @@ export function maskKernelSource(text: string): MaskResult {
     if (name.length < 3) continue;
 
     if (words.has(name)) { blank(buf, at, end); continue; }
+    if (name === 'static' && /^\s+(DEFINE|DECLARE)_\w+\s*\([^;()]*,/.test(text.slice(end, end + 200))) {
+      // `static DEFINE_RATELIMIT_STATE(rs, a, b);` inside a body: without `static` it is a call statement.
+      blank(buf, at, end);
+      continue;
+    }
 
     const open = text[end] === '(' ? end : (text[end] === ' ' && text[end + 1] === '(' ? end + 1 : -1);
     if (open < 0) {
@@ -181,7 +186,7 @@ export function maskKernelSource(text: string): MaskResult {
 /** `container_of(p, struct T, m)`: blank `struct` when it stands alone as a macro argument. */
 function maskTypeArg(text: string, buf: string[], at: number, end: number): void {
   let b = at - 1;
-  while (b >= 0 && (text[b] === ' ' || text[b] === '\t')) b--;
+  while (b >= 0 && /\s/.test(text[b])) b--; // the argument may start a continuation line
   if (b < 0 || (text[b] !== ',' && text[b] !== '(')) return;
   // Must be `struct Name` followed by ',' or ')' — a type used as a value.
   const rest = /^\s+[A-Za-z_][A-Za-z0-9_]*\s*[,)]/.exec(text.slice(end, end + 80));

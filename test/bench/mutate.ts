@@ -1,0 +1,195 @@
+// Seeded-bug (mutation) benchmark: how often does the lock analysis notice a
+// lock bug that we put there on purpose?
+//
+// Why: findings on the unmodified kernel mostly measure false positives. To
+// measure recall we need known bugs. The commonest real lock bugs are a missing
+// unlock on some path and a missing lock, so each mutant deletes exactly one
+// statement from a function that is clean today:
+//   - a release statement (`spin_unlock(ptl);`, `pte_unmap_unlock(pte, ptl);`), or
+//   - a plain acquire statement (`folio_lock(folio);`, `mmap_read_lock(mm);`).
+//
+// How:
+//   1. Every .c file under <kernel>/mm/ is analysed as a whole. Candidate
+//      functions have a lock pair with an acquire in the function and at least
+//      one release, were analysed (no notAnalysed) and have no diagnostic.
+//   2. For speed each function is re-analysed alone: every line outside
+//      [startLine, endLine] is emptied (newlines kept, so line numbers and the
+//      function's columns are unchanged). A function that already has a finding
+//      when alone (lost context: file-level macros, counterpart functions) is
+//      skipped and counted.
+//   3. Candidate statements come from the pairs (acquire.line, releases[].line,
+//      callee name from the call text) of pairs whose acquire is in the function.
+//      A statement qualifies only when its line(s) are exactly
+//      `<whitespace>name(args);` (the call may span lines; a trailing comment is
+//      allowed). Acquires written as conditions or assignments
+//      (`if (!spin_trylock(l))`, `ptl = pmd_lock(..)`) do not qualify.
+//   4. Deletion replaces the call with spaces but keeps its `;`, so an unbraced
+//      `if (x)\n\tspin_unlock(l);` keeps its shape (empty statement) and lines stay.
+//   5. A mutant is DETECTED when the function-alone analysis of the mutant has a
+//      lock/ diagnostic (the function-alone original has none).
+//
+// Output: counts, detection rate overall and per kind, runtime, up to 60
+// misses; the full miss list goes to out/bench/mutation-misses.txt.
+// MUTATE_LIMIT=N stops after N mutants. Always exits 0 once it has run.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { analyseFile } from '../../src/core/analyse';
+import { buildCatalogue } from '../../src/core/locks/table';
+import type { CParser } from '../../src/core/parse/parser';
+import type { FunctionAnalysis } from '../../src/core/model';
+import { kernelTree, filesUnder, loadParser, REPO_ROOT } from './kernel-tree';
+
+type Kind = 'release' | 'acquire';
+
+interface Mutant { kind: Kind; line: number; call: string; lock: string; lockKind: string; start: number; end: number }
+
+interface Stats { mutants: number; detected: number }
+
+const catalogue = buildCatalogue();
+
+/** Text with every line outside [from, to] (1-based) emptied; newlines kept. */
+function functionAlone(lines: string[], from: number, to: number): string {
+  const out = new Array<string>(lines.length).fill('');
+  for (let i = from - 1; i < to && i < lines.length; i++) out[i] = lines[i];
+  return out.join('\n');
+}
+
+/** Offset of the start of each line (0-based index = line - 1). */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return starts;
+}
+
+/**
+ * When line `line` is exactly `<ws>callee(args);` (args may span lines), the
+ * [start, end) range of `callee(args)` (without the `;`), else undefined.
+ */
+function plainCallStatement(text: string, starts: number[], line: number, callee: string): [number, number] | undefined {
+  let i = starts[line - 1];
+  if (i === undefined) return undefined;
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  const start = i;
+  if (!text.startsWith(callee, i)) return undefined;
+  i += callee.length;
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  if (text[i] !== '(') return undefined;
+  let depth = 0;
+  for (; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"' || c === "'") { // skip a literal
+      for (i++; i < text.length && text[i] !== c; i++) if (text[i] === '\\') i++;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const close = text.indexOf('*/', i + 2);
+      if (close < 0) return undefined;
+      i = close + 1;
+    } else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) break;
+  }
+  if (depth !== 0) return undefined;
+  const end = i + 1;
+  i = end;
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  if (text[i] !== ';') return undefined;
+  // Only whitespace or a comment may follow on the line.
+  const eol = text.indexOf('\n', i);
+  const rest = text.slice(i + 1, eol < 0 ? text.length : eol).trim();
+  if (rest && !rest.startsWith('//') && !(rest.startsWith('/*') && rest.endsWith('*/'))) return undefined;
+  return [start, end];
+}
+
+function candidates(fn: FunctionAnalysis, text: string, starts: number[], rejected: Record<Kind, number>): Mutant[] {
+  const out = new Map<string, Mutant>();
+  const consider = (kind: Kind, line: number, call: string, lock: string, lockKind: string): void => {
+    const callee = call.slice(0, call.indexOf('(')).trim();
+    const key = `${line}:${callee}`;
+    if (!callee || out.has(key) || line < fn.startLine || line > fn.endLine) return;
+    const range = plainCallStatement(text, starts, line, callee);
+    if (!range) { rejected[kind]++; return; }
+    out.set(key, { kind, line, call, lock, lockKind, start: range[0], end: range[1] });
+  };
+  for (const p of fn.lockPairs) {
+    if (!p.acquire) continue; // the caller's lock: deleting its release is not a bug we can see
+    consider('acquire', p.acquire.line, p.acquire.call, p.lock, p.kind);
+    for (const r of p.releases) consider('release', r.line, r.call, p.lock, p.kind);
+  }
+  return [...out.values()];
+}
+
+function lockFindings(parser: CParser, text: string, fn: FunctionAnalysis): number {
+  const a = analyseFile(parser, 'mutant.c', text, { catalogue });
+  return a.diagnostics.filter((d) => d.ruleId.startsWith('lock/') && d.function === fn.name
+    && d.line >= fn.startLine && d.line <= fn.endLine).length;
+}
+
+async function main(): Promise<void> {
+  const tree = kernelTree();
+  const limit = Number(process.env.MUTATE_LIMIT) || Infinity;
+  const parser = await loadParser();
+  const t0 = Date.now();
+  const stats: Record<Kind, Stats> = { release: { mutants: 0, detected: 0 }, acquire: { mutants: 0, detected: 0 } };
+  const rejected: Record<Kind, number> = { release: 0, acquire: 0 };
+  const skipped = { notAnalysed: 0, fileFinding: 0, aloneFinding: 0, noPlainStatement: 0 };
+  const misses: string[] = [];
+  const files = filesUnder(path.join(tree, 'mm'), /\.c$/);
+  let functions = 0;
+
+  outer:
+  for (const file of files) {
+    const rel = path.relative(tree, file);
+    const text = fs.readFileSync(file, 'utf8');
+    const whole = analyseFile(parser, rel, text, { catalogue });
+    const lines = text.split('\n');
+    const starts = lineStarts(text);
+    for (const fn of whole.functions) {
+      if (!fn.lockPairs.some((p) => p.acquire && p.releases.length)) continue;
+      if (fn.notAnalysed) { skipped.notAnalysed++; continue; }
+      if (whole.diagnostics.some((d) => d.line >= fn.startLine && d.line <= fn.endLine)) { skipped.fileFinding++; continue; }
+      const alone = functionAlone(lines, fn.startLine, fn.endLine);
+      if (lockFindings(parser, alone, fn) > 0) { skipped.aloneFinding++; continue; }
+      const muts = candidates(fn, text, starts, rejected);
+      if (!muts.length) { skipped.noPlainStatement++; continue; }
+      functions++;
+      for (const m of muts) {
+        if (stats.release.mutants + stats.acquire.mutants >= limit) break outer;
+        const mutated = text.slice(0, m.start) + ' '.repeat(m.end - m.start) + text.slice(m.end);
+        const found = lockFindings(parser, functionAlone(mutated.split('\n'), fn.startLine, fn.endLine), fn) > 0;
+        stats[m.kind].mutants++;
+        if (found) stats[m.kind].detected++;
+        else misses.push(`${rel}:${m.line} ${fn.name}: deleted ${m.kind} \`${m.call}\` [${m.lockKind} ${m.lock}]`);
+      }
+    }
+  }
+
+  const secs = (Date.now() - t0) / 1000;
+  const pct = (s: Stats): string => (s.mutants ? ((100 * s.detected) / s.mutants).toFixed(1) : '-');
+  const all: Stats = { mutants: stats.release.mutants + stats.acquire.mutants, detected: stats.release.detected + stats.acquire.detected };
+  const out: string[] = [
+    `mutation benchmark on ${path.join(tree, 'mm')} (${files.length} .c files)${Number.isFinite(limit) ? `, MUTATE_LIMIT=${limit}` : ''}`,
+    `functions mutated:          ${functions}`,
+    `functions skipped:          ${skipped.notAnalysed} not analysed, ${skipped.fileFinding} with a finding in the file, `
+      + `${skipped.aloneFinding} with a finding when alone, ${skipped.noPlainStatement} without a plain lock/unlock statement`,
+    `statements not plain:       ${rejected.release} releases, ${rejected.acquire} acquires (not mutated)`,
+    '',
+    'kind       mutants  detected  rate',
+    `release    ${String(stats.release.mutants).padStart(7)}  ${String(stats.release.detected).padStart(8)}  ${pct(stats.release)}%`,
+    `acquire    ${String(stats.acquire.mutants).padStart(7)}  ${String(stats.acquire.detected).padStart(8)}  ${pct(stats.acquire)}%`,
+    `all        ${String(all.mutants).padStart(7)}  ${String(all.detected).padStart(8)}  ${pct(all)}%`,
+    '',
+    `runtime: ${secs.toFixed(1)} s`,
+    '',
+    `misses (${misses.length}${misses.length > 60 ? ', first 60' : ''}):`,
+    ...misses.slice(0, 60).map((m) => `  ${m}`),
+  ];
+  const missFile = path.join(REPO_ROOT, 'out/bench/mutation-misses.txt');
+  fs.mkdirSync(path.dirname(missFile), { recursive: true });
+  fs.writeFileSync(missFile, misses.join('\n') + (misses.length ? '\n' : ''));
+  out.push(`full miss list: ${path.relative(process.cwd(), missFile)}`);
+  out.push(`mutation detection: ${pct(all)}% (${all.detected}/${all.mutants})`);
+  process.stdout.write(out.join('\n') + '\n');
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`mutate: ${(e as Error)?.stack ?? e}\n`);
+  process.exit(2);
+});
