@@ -16,8 +16,11 @@ export const RULES: RuleInfo[] = [
   {
     id: 'lock/release-unheld', name: 'LockReleaseUnheld', level: 'warning',
     short: 'A lock is released on a path where it is not held',
-    full: 'The lock was already released earlier on this path, or its lock variable was never assigned on this '
-      + 'path. Releasing a lock the function never touched is not reported: a caller may hold it.',
+    full: 'On every path reaching the release, the lock was already released here, its trylock/killable acquire '
+      + 'failed, or its lock variable was never assigned; or the function ends with a scope lock (RCU, lazy MMU) '
+      + 'or a lock object on its own stack released that it never acquired. Releasing a lock the function never '
+      + 'touched is otherwise not reported: a caller may hold it. Unlock helpers (names with unlock/put/end/stop…) '
+      + 'and functions annotated __releases/__must_hold are exempt.',
   },
   {
     id: 'lock/double-acquire', name: 'LockDoubleAcquire', level: 'warning',
