@@ -61,6 +61,8 @@ export interface FunctionContext {
   /** Lock annotations on the function (`__acquires(x)` → ['acquires', 'x']). */
   annotations: { name: string; args: string[] }[];
   maxSteps?: number;
+  /** Lock-root categories for which an unacquired release is reported (default: scope, stack). */
+  unheldRoots?: string[];
   /** The function is an acquire wrapper by contract (catalogue verb, known wrapper). */
   acquireWrapper?: boolean;
   /** Functions of the same file that release, for their caller, locks of these domains. */
@@ -79,9 +81,12 @@ const DEFAULT_MAX_STEPS = 60000;
 /** Calls that store or queue an object somewhere (the object may leave with its lock). */
 const STORING_CALL = /list_(add|move)|_add_tail$|xa_store|radix_tree_insert|folio_batch_add|pagevec_add|_enqueue|isolate|hlist_add|llist_add|_push$/;
 
-/** Lock roots for which a release the function never acquired is reported (see checkUnheldReleases). */
-const RELEASE_UNHELD_ROOTS = new Set((typeof process !== 'undefined' && process.env?.HMM_LENS_UNHELD_ROOTS
-  ? process.env.HMM_LENS_UNHELD_ROOTS : 'scope,stack').split(','));
+/**
+ * Lock roots for which a release the function never acquired is reported (see checkUnheldReleases).
+ * Measured on mm/ of linux-source-6.12: scope+stack cost 0 false positives; global 8, param 44,
+ * local 70 (callers legitimately hand those over), so they are off by default.
+ */
+const DEFAULT_UNHELD_ROOTS = ['scope', 'stack'];
 /** Locks with no operand: nobody can hold them "for" this function. */
 const GLOBAL_LOCKS = new Set(['rcu:rcu', 'rcu:rcu_bh', 'rcu:rcu_sched', 'lazy_mmu:lazy_mmu']);
 /** Name parts of functions whose job is to close what another opened. */
@@ -648,7 +653,7 @@ class LockFlow {
     for (const [k, sites] of this.unheldReleases) {
       const expr = k.slice(k.indexOf(':') + 1);
       const category = this.rootCategory(k, expr);
-      if (!RELEASE_UNHELD_ROOTS.has(category)) continue;
+      if (!(this.fn.unheldRoots ?? DEFAULT_UNHELD_ROOTS).includes(category)) continue;
       // Ends released on some return: the function drops a lock it never took.
       let ends = false;
       for (const node of this.cfg.nodes) {
