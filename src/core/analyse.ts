@@ -4,7 +4,7 @@ import type { CParser, Node } from './parse/parser';
 import { maskKernelSource, type AnnotationNote, type MaskResult } from './parse/mask';
 import { firstBranchOnly } from './parse/preproc';
 import { buildCfg, declName } from './flow/cfg';
-import { analyseLocks, type LockFlowResult } from './flow/lockflow';
+import { analyseLocks, domainOf, type LockFlowResult } from './flow/lockflow';
 import type { Catalogue } from './locks/table';
 import type { FileAnalysis, FunctionAnalysis, Diagnostic, Unanalysed } from './model';
 
@@ -88,7 +88,7 @@ const COUNTERPARTS: Record<string, string[]> = {
  */
 function releasedByCounterpart(d: Diagnostic, fnName: string, releasers: Map<string, string[] | undefined>): boolean {
   if (d.ruleId !== 'lock/held-at-exit' || !d.lockKey) return false;
-  const domain = d.lockKey.slice(0, d.lockKey.indexOf(':'));
+  const domain = domainOf(d.lockKey);
   const parts = fnName.split('_');
   for (let i = 0; i < parts.length; i++) {
     for (const closing of COUNTERPARTS[parts[i]] ?? []) {

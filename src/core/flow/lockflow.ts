@@ -16,7 +16,7 @@
 // did on the path (released twice, never assigned) are reported.
 import type { Cfg, CfgNode, Event, Atom, Site } from './cfg';
 import { EXIT } from './cfg';
-import { dependsOn, rootOf, varsOf, type ValueClass } from './expr';
+import { dependsOn, rootOf, type ValueClass } from './expr';
 import type { Diagnostic, LockPair, PathStep } from '../model';
 
 type Fact = ValueClass | 'T' | 'F';
@@ -41,8 +41,6 @@ interface Entry {
   callersDropped?: boolean;
   /** Released here while this function had not touched it at all on the path (no acquire, assert or annotation). */
   fromNothing?: boolean;
-  /** The locked object was stored or queued somewhere after the acquire. */
-  passed?: boolean;
   /** "Released" because the conditional acquire at this site failed on the path. */
   failedAt?: Site;
   /** Other local names of the same object (`src_folio = folio;`). */
@@ -78,9 +76,6 @@ export interface LockFlowResult {
 }
 
 const DEFAULT_MAX_STEPS = 60000;
-/** Calls that store or queue an object somewhere (the object may leave with its lock). */
-const STORING_CALL = /list_(add|move)|_add_tail$|xa_store|radix_tree_insert|folio_batch_add|pagevec_add|_enqueue|isolate|hlist_add|llist_add|_push$/;
-
 /**
  * Lock roots for which a release the function never acquired is reported (see checkUnheldReleases).
  * Measured on mm/ of linux-source-6.12: scope+stack cost 0 false positives; global 8, param 44,
@@ -109,6 +104,12 @@ const LOCK_FLAG = /^(\w+_)?(un)?lock(ed)?$|^\w*locked$|^\w*held$/;
 const WRAPPER_NAME = /(^|_)(try)?lock(ed)?(_|$)|^__?acquire|_acquire$/;
 /** `set_page_dirty_lock()` takes and drops the lock inside: not a wrapper. */
 const NOT_WRAPPER_NAME = /_dirty_lock$/;
+
+/** "spin:ptl" → "spin". */
+export function domainOf(key: string): string { return key.slice(0, key.indexOf(':')); }
+
+/** Identity of a call site within the function. */
+function siteKey(site: Site): string { return `${site.line}:${site.column}`; }
 
 export function analyseLocks(cfg: Cfg, fn: FunctionContext): LockFlowResult {
   return new LockFlow(cfg, fn).run();
@@ -183,7 +184,7 @@ class LockFlow {
       for (let i = 0; i < 6 && id >= 0; i++) {
         const m = nodes[id];
         if (m.kind === 'return') {
-          if (!m.ret) this.lastActs.add(`${last.site.line}:${last.site.column}`);
+          if (!m.ret) this.lastActs.add(siteKey(last.site));
           break;
         }
         if (m.kind !== 'stmt' || m.events.length || m.succ.length !== 1) break;
@@ -289,7 +290,7 @@ class LockFlow {
     const held = clone(s);
     if (resultVar) killFacts(held, resultVar);
     const prev = held.locks.get(key) ?? held.locks.get(`*:${expr}`);
-    const siteId = `double:${site.line}:${site.column}`;
+    const siteId = `double:${siteKey(site)}`;
     if (heldWhen === 'always' && !quiet && !guard && !key.startsWith('rcu:')) {
       if (prev?.status !== 'held') this.refute(siteId);
       else {
@@ -341,22 +342,22 @@ class LockFlow {
   private release(s: State, key0: string, kind: string, expr0: string, site: Site, guard: boolean): State {
     const t = clone(s);
     // Released through another name of the same object (`folio_unlock(src_folio)`).
-    const domain = key0.slice(0, key0.indexOf(':'));
+    const domain = domainOf(key0);
     const viaAlias = t.locks.has(key0) ? undefined
       : [...t.locks].find(([k, e]) => k.startsWith(`${domain}:`) && e.status === 'held' && e.aliasNames?.includes(expr0));
     const key = viaAlias ? viaAlias[0] : key0;
     const expr = viaAlias ? viaAlias[1].expr : expr0;
     const k = t.locks.has(key) ? key : t.locks.has(`*:${expr}`) ? `*:${expr}` : key;
     const prev = t.locks.get(k);
-    const relId = `rel:${site.line}:${site.column}`;
-    const uninitId = `uninit:${site.line}:${site.column}`;
+    const relId = `rel:${siteKey(site)}`;
+    const uninitId = `uninit:${siteKey(site)}`;
     let callersDropped = false;
     if (prev?.status === 'held') {
       for (const a of prev.acquires) this.addPair(key, prev.kind === 'annotated' ? kind : prev.kind, expr, a, site);
       if (prev.fromCaller) {
         this.addPair(key, kind, expr, null, site);
         callersDropped = true;
-        this.callerReleaseDomains.add(key.slice(0, key.indexOf(':')));
+        this.callerReleaseDomains.add(domainOf(key));
       }
       this.refute(relId);
       this.refute(uninitId);
@@ -364,7 +365,7 @@ class LockFlow {
       this.addPair(key, kind, expr, null, site);
       if (!prev) {
         callersDropped = true;
-        this.callerReleaseDomains.add(key.slice(0, key.indexOf(':')));
+        this.callerReleaseDomains.add(domainOf(key));
         if (!guard) {
           const sites = this.unheldReleases.get(key) ?? [];
           if (!sites.some((x) => x.line === site.line && x.column === site.column)) sites.push(site);
@@ -436,12 +437,6 @@ class LockFlow {
         if (e.status === 'held' && e.expr === rhs) t.locks.set(k, { ...e, aliasNames: [...(e.aliasNames ?? []), target] });
       }
     }
-    // `migrate->src[i] = mpfn;`: filling an array or a pointed-to slot with a computed value
-    // queues the page locks held at that point (the migration API takes them over).
-    if (rhs && value === 'unknown' && (/\[/.test(target) || target.startsWith('*'))) {
-      for (const [k, e] of t.locks) if (e.status === 'held' && k.startsWith('pagelock:') && !e.passed) t.locks.set(k, { ...e, passed: true });
-    }
-    if (rhs && !/^[A-Za-z_]\w*$/.test(target)) this.markPassed(t, rhs, /LOCKED/.test(rhs));
     for (const [k, e] of t.locks) {
       if (e.aliasNames?.includes(target) && e.expr !== target) {
         t.locks.set(k, { ...e, aliasNames: e.aliasNames.filter((n) => n !== target) });
@@ -452,7 +447,7 @@ class LockFlow {
       // the object went into an array or list the function no longer names. (This hides a
       // leak inside such loops; reporting it would flag every collect-and-lock loop in mm/.)
       if (e.status === 'held' && !(e.aliasNames ?? []).some((n) => n !== target)) {
-        for (const a of e.acquires) this.handedOff.add(`${a.line}:${a.column}`);
+        for (const a of e.acquires) this.handedOff.add(siteKey(a));
       }
       t.locks.delete(k);
     }
@@ -466,9 +461,7 @@ class LockFlow {
     return t;
   }
 
-  private call(s0: State, name: string, args: string[], addrOf: string[]): State[] {
-    let s = s0;
-    if (STORING_CALL.test(name)) { s = clone(s0); this.markPassed(s, args.join(' '), false); }
+  private call(s: State, name: string, args: string[], addrOf: string[]): State[] {
     const lockish = lockHelper(name);
     if (addrOf.length === 0 && !lockish) return [s];
     const flag = addrOf.find((a) => LOCK_FLAG.test(a) && this.cfg.tested.has(a) && this.locals.has(a));
@@ -503,16 +496,6 @@ class LockFlow {
     return any ? [kept, dropped] : [kept];
   }
 
-  /** Marks held page-lock-like entries whose object appears in `text` as stored elsewhere. */
-  private markPassed(t: State, text: string, allPageLocks: boolean): void {
-    const vars = varsOf(text);
-    for (const [k, e] of t.locks) {
-      if (e.status !== 'held' || e.passed) continue;
-      const root = rootOf(e.expr);
-      if ((root && vars.includes(root)) || (allPageLocks && k.startsWith('pagelock:'))) t.locks.set(k, { ...e, passed: true });
-    }
-  }
-
   /** A callee that takes over our locks (migration API, read_folio helpers, same-file releasers). */
   private consume(s: State, e: Extract<Event, { t: 'call' }>): State {
     const domains = this.fn.calleeReleases?.get(e.name);
@@ -520,13 +503,13 @@ class LockFlow {
     let t: State | undefined;
     for (const [k, entry] of s.locks) {
       if (entry.status !== 'held' || entry.guard) continue;
-      const domain = k.slice(0, k.indexOf(':'));
+      const domain = domainOf(k);
       const taken = (e.consumes && e.consumes.domain === domain && (!e.consumes.expr || e.consumes.expr === entry.expr))
         || domains?.includes(domain);
       if (!taken) continue;
       t ??= clone(s);
       t.locks.delete(k);
-      for (const a of entry.acquires) this.handedOff.add(`${a.line}:${a.column}`);
+      for (const a of entry.acquires) this.handedOff.add(siteKey(a));
     }
     return t ?? s;
   }
@@ -599,7 +582,7 @@ class LockFlow {
         // The locking call's result stored in the caller's memory (`vmf->pte = pte_offset_map_lock(…)`):
         // a hand-off, unless other returns release the lock.
         if (e.escapedByResult && !releasedElsewhere) return false;
-        if (e.acquires.some((a) => this.handedOff.has(`${a.line}:${a.column}`))) return false;
+        if (e.acquires.some((a) => this.handedOff.has(siteKey(a)))) return false;
         const r = x.node.ret;
         if (r?.hasLockCall) return false;
         // `return VM_FAULT_LOCKED`, `ret |= VM_FAULT_LOCKED`: the caller is told it gets the lock.
@@ -611,7 +594,7 @@ class LockFlow {
         if (r && root && r.vars.length === 1 && r.vars[0] === root) return false;
         if (r && /^[A-Za-z_]\w*$/.test(e.expr) && r.vars.includes(e.expr)) return false;
         // `lock_page(page);` as the function's last act: it locks for its caller.
-        if (e.acquires.every((a) => this.lastActs.has(`${a.line}:${a.column}`))) return false;
+        if (e.acquires.every((a) => this.lastActs.has(siteKey(a)))) return false;
         return true;
       });
       if (leaking.length === 0) continue;
@@ -689,15 +672,15 @@ class LockFlow {
   // ---- results -------------------------------------------------------------
 
   private touchPair(key: string, kind: string, expr: string, acquire: Site): void {
-    const id = `${key}@${acquire.line}:${acquire.column}`;
+    const id = `${key}@${siteKey(acquire)}`;
     if (!this.pairs.has(id)) this.pairs.set(id, { lock: expr, kind, acquire, releases: new Map() });
   }
 
   private addPair(key: string, kind: string, expr: string, acquire: Site | null, release: Site): void {
-    const id = acquire ? `${key}@${acquire.line}:${acquire.column}` : `${key}@caller`;
+    const id = acquire ? `${key}@${siteKey(acquire)}` : `${key}@caller`;
     let p = this.pairs.get(id);
     if (!p) { p = { lock: expr, kind, acquire, releases: new Map() }; this.pairs.set(id, p); }
-    p.releases.set(`${release.line}:${release.column}`, release);
+    p.releases.set(siteKey(release), release);
   }
 
   private pairList(): LockPair[] {
