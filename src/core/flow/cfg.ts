@@ -252,7 +252,7 @@ class Builder {
   private stmt(s: Node, next: number, ctx: Ctx): number {
     switch (s.type) {
       case 'compound_statement': return this.block(s, s.namedChildren, next, ctx);
-      case 'expression_statement': return this.exprStmt(s, next, ctx);
+      case 'expression_statement': return this.exprStmt(s, next);
       case 'declaration': return this.seq(s, this.declEvents(s), next);
       case 'if_statement': {
         const cond = s.childForFieldName('condition');
@@ -393,7 +393,7 @@ class Builder {
    * `pte = (mm == &init_mm) ? pte_offset_kernel(…) : pte_offset_map_lock(…)`: a lock call in
    * one arm of ?: becomes a real branch, so `if (mm != &init_mm) pte_unmap_unlock(…)` correlates.
    */
-  private ternaryAssign(at: Node, target: string, value: Node, next: number, aliases: string[] = []): number | undefined {
+  private ternaryAssign(target: string, value: Node, next: number, aliases: string[] = []): number | undefined {
     const v = stripParens(value);
     if (v.type !== 'conditional_expression') return undefined;
     const c = v.childForFieldName('condition');
@@ -409,7 +409,7 @@ class Builder {
     return this.cond(c, arm(a), arm(b), `${oneLine(c.text, 60)} ?`);
   }
 
-  private exprStmt(s: Node, next: number, ctx: Ctx): number {
+  private exprStmt(s: Node, next: number): number {
     const e = s.namedChildren[0];
     if (!e) return next;
     const macro = /^([A-Z][A-Z0-9_]*)\s*\(\s*([A-Za-z_]\w*)\s*[,)]/.exec(s.text);
@@ -426,7 +426,7 @@ class Builder {
       const copies: Event[] = targets.slice(0, -1).reverse().map((t) => ({
         t: 'assign', target: t, value: 'unknown', rhs: inner, line: e.startPosition.row + 1,
       }));
-      const built = cur ? this.ternaryAssign(s, inner, cur, this.seq(s, copies, next), targets.slice(0, -1)) : undefined;
+      const built = cur ? this.ternaryAssign(inner, cur, this.seq(s, copies, next), targets.slice(0, -1)) : undefined;
       if (built !== undefined) return built;
     }
     if (e.type === 'call_expression') {
@@ -446,7 +446,6 @@ class Builder {
         }
       }
     }
-    void ctx;
     return this.seq(s, this.events(e), next);
   }
 

@@ -311,7 +311,7 @@ class LockFlow {
       status: 'held', kind, expr, acquires: [site], releases: [], fromCaller: restoresCallers, trail: s.trail,
       resultVar, aliases, guard,
       escaped: quiet || inReturn || this.storedOut.has(expr),
-      escapedByResult: resultVar !== undefined && this.escapes(resultVar),
+      escapedByResult: resultVar !== undefined && !this.isLocalTarget(resultVar),
     });
     held.uninit.delete(rootOf(expr) ?? expr);
     const root = /^[A-Za-z_]\w*(->|$)/.test(expr) ? rootOf(expr) : undefined;
@@ -513,8 +513,6 @@ class LockFlow {
     }
     return t ?? s;
   }
-
-  private escapes(target: string): boolean { return !this.isLocalTarget(target); }
 
   /** Is the assigned place this function's own (a local variable, or a field of a local struct)? */
   private isLocalTarget(target: string): boolean {
