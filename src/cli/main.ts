@@ -3,7 +3,7 @@
 // leaves half a report behind.
 import * as fs from 'node:fs';
 import { createCParser } from '../core/parse/parser';
-import { analyseFile } from '../core/analyse';
+import { analyseFileWithSummary, withCrossFunctionFindings, type FileResult } from '../core/analyse';
 import { buildCatalogue, parseWorkspaceConfig, type WorkspaceConfig } from '../core/locks/table';
 import { toSarif } from '../core/report/sarif';
 import { toText } from '../core/report/text';
@@ -70,10 +70,11 @@ export async function runCli(argv: string[]): Promise<CliResult> {
       config = parsed.config;
     }
     const files = collectFiles(args.paths);
-    const texts = files.map((f) => [f, readText(f)] as const); // all inputs validated before any output
     const parser = await createCParser(loadWasm());
     const catalogue = buildCatalogue(config);
-    const analyses: FileAnalysis[] = texts.map(([f, t]) => analyseFile(parser, f, t, { catalogue }));
+    // One file's text at a time; nothing is printed until every input has been read and analysed.
+    const results: FileResult[] = files.map((f) => analyseFileWithSummary(parser, f, readText(f), { catalogue }));
+    const analyses: FileAnalysis[] = withCrossFunctionFindings(results);
     const findings = analyses.reduce((n, a) => n + a.diagnostics.length, 0);
     const code = args.command === 'check' && findings > 0 ? 1 : 0;
     return { code, stdout: render(args, analyses), stderr: '' };

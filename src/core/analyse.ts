@@ -7,6 +7,10 @@ import { buildCfg, declName } from './flow/cfg';
 import { analyseLocks, domainOf, type LockFlowResult } from './flow/lockflow';
 import type { Catalogue } from './locks/table';
 import type { FileAnalysis, FunctionAnalysis, Diagnostic, Unanalysed } from './model';
+import { scanReferences, type NameUse } from './parse/refs';
+import type { FileSummary, FunctionSummary, SummaryCall } from './interproc/summary';
+import { CallIndex } from './interproc/handover';
+import { lockHelper, type OutsideView } from './flow/lockflow';
 
 export interface AnalyseOptions {
   catalogue: Catalogue;
@@ -17,18 +21,54 @@ export interface AnalyseOptions {
 const CONTAINERS = new Set(['translation_unit', 'preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif',
   'preproc_elifdef', 'linkage_specification', 'declaration_list', 'ERROR']);
 
+/** One file's analysis, and what it tells the cross-function check about its functions. */
+export interface FileResult { analysis: FileAnalysis; summary: FileSummary }
+
+/** The file alone: its own findings, without what its callers and callees in other files add. */
 export function analyseFile(parser: CParser, path: string, text: string, opts: AnalyseOptions): FileAnalysis {
+  return analyseFileWithSummary(parser, path, text, opts).analysis;
+}
+
+/**
+ * The findings of a set of files analysed together: each file's own, plus the
+ * cross-function ones (interproc/handover.ts) that need callers from any file of the set.
+ */
+export function withCrossFunctionFindings(results: FileResult[]): FileAnalysis[] {
+  const extra = new CallIndex(results.map((r) => r.summary)).check();
+  return results.map(({ analysis }) => {
+    const more = extra.get(analysis.path);
+    if (!more?.length) return analysis;
+    const diagnostics = [...analysis.diagnostics, ...more].sort((a, b) => a.line - b.line || a.column - b.column);
+    return { ...analysis, diagnostics };
+  });
+}
+
+export function analyseFileWithSummary(parser: CParser, path: string, text: string, opts: AnalyseOptions): FileResult {
   const result: FileAnalysis = { path, functions: [], diagnostics: [], unanalysed: [] };
+  const summary: FileSummary = { path, functions: [], addressed: new Set(), inMacros: new Set() };
   let mask: MaskResult;
   try {
     mask = maskKernelSource(text);
   } catch (e) {
     result.unanalysed.push({ startLine: 1, endLine: lineCount(text), reason: `pre-pass failed: ${(e as Error).message}` });
-    return result;
+    return { analysis: result, summary };
   }
+  const refs = scanReferences(mask.text);
+  summary.addressed = refs.addressed;
+  summary.inMacros = refs.inMacros;
+  const header = path.endsWith('.h');
+  const starts = lineStarts(text);
   const outcomes: FunctionOutcome[] = [];
   const parsed = parser.withTree(mask.text, (tree) => {
-    for (const fn of functionsOf(tree.rootNode)) outcomes.push(analyseFunction(parser, fn, text, mask, opts));
+    for (const fn of functionsOf(tree.rootNode)) {
+      const o = analyseFunction(parser, fn, text, mask, opts);
+      const body = fn.childForFieldName('body');
+      o.shape = {
+        fileLocal: !header && /\bstatic\b/.test(mask.text.slice(fn.startIndex, body?.startIndex ?? fn.endIndex)),
+        calls: body ? callsWithin(refs.calls, body.startIndex, body.endIndex, starts) : [],
+      };
+      outcomes.push(o);
+    }
     return true;
   });
   const releasers = new Map(outcomes.map((o) => [o.fn.name, o.callerReleaseDomains]));
@@ -36,20 +76,73 @@ export function analyseFile(parser: CParser, path: string, text: string, opts: A
   // function which releases its caller's locks (`return hugetlb_no_page(…)` drops the vma lock).
   const calleeReleases = new Map<string, string[]>();
   for (const [name, domains] of releasers) if (domains?.length) calleeReleases.set(name, domains);
+  // …or re-takes one for it (`do_page_mkwrite()` returns with the folio locked again).
+  const calleeAcquires = new Map<string, string[]>();
   for (const o of outcomes) {
-    if (!o.rerun || o.diagnostics.length === 0 || !o.calls?.some((c) => calleeReleases.has(c))) continue;
-    const again = o.rerun(calleeReleases);
+    const domains = [...new Set((o.outside?.returnsHeld ?? []).map(domainOf))];
+    if (domains.length) calleeAcquires.set(o.fn.name, domains);
+  }
+  for (const o of outcomes) {
+    if (!o.rerun || o.diagnostics.length === 0 || !o.calls?.some((c) => calleeReleases.has(c) || calleeAcquires.has(c))) continue;
+    const again = o.rerun(calleeReleases, calleeAcquires);
     o.diagnostics = again.diagnostics;
     o.fn.lockPairs = again.pairs;
+    o.outside = again.outside;
   }
   for (const out of outcomes) {
     result.functions.push(out.fn);
+    if (out.shape) summary.functions.push(summarise(out, out.shape, opts.catalogue));
     result.diagnostics.push(...out.diagnostics.filter((d) => !releasedByCounterpart(d, out.fn.name, releasers)));
     if (out.unanalysed) result.unanalysed.push(out.unanalysed);
   }
   if (!parsed) result.unanalysed.push({ startLine: 1, endLine: lineCount(text), reason: 'the parser gave no tree' });
   result.diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
-  return result;
+  return { analysis: result, summary };
+}
+
+/** Calls lexically inside [from, to), with their line. */
+function callsWithin(calls: NameUse[], from: number, to: number, starts: number[]): { name: string; line: number }[] {
+  const out: { name: string; line: number }[] = [];
+  let lo = 0;
+  let hi = calls.length;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (calls[mid].offset < from) lo = mid + 1; else hi = mid; }
+  for (let i = lo; i < calls.length && calls[i].offset < to; i++) out.push({ name: calls[i].name, line: lineOf(starts, calls[i].offset) });
+  return out;
+}
+
+/**
+ * The function as its callers' check sees it. Lock state at a call comes from the lock
+ * analysis; a function with no lock verb holds nothing at its calls; one that could not
+ * be analysed leaves the state unknown.
+ */
+function summarise(o: FunctionOutcome, shape: { fileLocal: boolean; calls: { name: string; line: number }[] }, catalogue: Catalogue): FunctionSummary {
+  const fn = o.fn;
+  const seen = new Map((o.outside?.calls ?? []).map((c) => [`${c.line}:${c.callee}`, c]));
+  const calls: SummaryCall[] = shape.calls.map(({ name, line }) => {
+    const c = seen.get(`${line}:${name}`);
+    if (c) return c;
+    if (fn.notAnalysed || o.outside) return { callee: name, line, args: [] };
+    return { callee: name, line, args: [], held: [], released: [] };
+  });
+  return {
+    name: fn.name, startLine: fn.startLine, endLine: fn.endLine, fileLocal: shape.fileLocal, calls,
+    acquired: o.outside?.acquired ?? [], handedIn: o.outside?.handedIn ?? [],
+    annotated: o.annotated ?? false, candidates: o.outside?.candidates ?? [], returnsHeld: o.outside?.returnsHeld ?? [],
+    lockHelperCalls: [...new Set(shape.calls.map((c) => c.name).filter((n) => lockHelper(n) && !catalogue.verbs.has(n)))],
+  };
+}
+
+function lineStarts(text: string): number[] {
+  const out = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) out.push(i + 1);
+  return out;
+}
+
+function lineOf(starts: number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (starts[mid] <= offset) lo = mid; else hi = mid - 1; }
+  return lo + 1;
 }
 
 function functionsOf(root: Node): Node[] {
@@ -68,14 +161,17 @@ function functionsOf(root: Node): Node[] {
 
 interface FunctionOutcome {
   fn: FunctionAnalysis; diagnostics: Diagnostic[]; unanalysed?: Unanalysed; callerReleaseDomains?: string[];
+  outside?: OutsideView;
+  annotated?: boolean;
+  shape?: { fileLocal: boolean; calls: { name: string; line: number }[] };
   /** Names this function calls, and a re-run of its lock analysis with callee summaries. */
   calls?: string[];
-  rerun?: (calleeReleases: Map<string, string[]>) => LockFlowResult;
+  rerun?: (calleeReleases: Map<string, string[]>, calleeAcquires: Map<string, string[]>) => LockFlowResult;
 }
 
 /** Name parts that open something, and the parts of the function that closes it. */
 const COUNTERPARTS: Record<string, string[]> = {
-  start: ['stop', 'end', 'finish'], begin: ['end', 'finish', 'commit'], get: ['put', 'release'],
+  start: ['stop', 'end', 'finish', 'done'], begin: ['end', 'finish', 'commit', 'done'], get: ['put', 'release'],
   freeze: ['thaw'], disable: ['enable'], take: ['drop', 'release', 'put'], prepare: ['complete', 'finish', 'end'],
   enter: ['exit', 'leave'], map: ['unmap'], pre: ['post'], lock: ['unlock'], acquire: ['release'],
   pin: ['unpin'], grab: ['release', 'ungrab'], open: ['close', 'release'], down: ['up'], claim: ['release'],
@@ -120,7 +216,10 @@ function analyseFunction(parser: CParser, fn: Node, text: string, mask: MaskResu
     const calls = [...new Set(cfg.nodes.flatMap((n) => n.events.flatMap((e) => (e.t === 'call' ? [e.name] : []))))];
     return {
       fn: info, diagnostics: r.diagnostics, callerReleaseDomains: r.callerReleaseDomains, calls,
-      rerun: (calleeReleases) => analyseLocks(cfg, { name, annotations, maxSteps: opts.maxSteps, acquireWrapper, calleeReleases }),
+      outside: r.outside, annotated: annotations.length > 0,
+      rerun: (calleeReleases, calleeAcquires) => analyseLocks(cfg, {
+        name, annotations, maxSteps: opts.maxSteps, acquireWrapper, calleeReleases, calleeAcquires,
+      }),
     };
   };
   const skip = (reason: string): FunctionOutcome => {

@@ -23,7 +23,11 @@ export interface LockPair {
 
 export type Severity = 'error' | 'warning' | 'note';
 
-export interface PathStep { line: number; column: number; message: string }
+export interface PathStep {
+  line: number; column: number; message: string;
+  /** Set when the step is in another file than the diagnostic (a caller, for cross-function findings). */
+  path?: string;
+}
 
 export interface Diagnostic {
   ruleId: string;

@@ -33,7 +33,9 @@
 // MUTATE_LIMIT=N stops after N mutants. Always exits 0 once it has run.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyseFile } from '../../src/core/analyse';
+import { analyseFileWithSummary, type FileResult } from '../../src/core/analyse';
+import { CallIndex } from '../../src/core/interproc/handover';
+import type { FileSummary } from '../../src/core/interproc/summary';
 import { buildCatalogue } from '../../src/core/locks/table';
 import type { CParser } from '../../src/core/parse/parser';
 import type { FunctionAnalysis } from '../../src/core/model';
@@ -46,13 +48,6 @@ interface Mutant { kind: Kind; line: number; call: string; lock: string; lockKin
 interface Stats { mutants: number; detected: number }
 
 const catalogue = buildCatalogue();
-
-/** Text with every line outside [from, to] (1-based) emptied; newlines kept. */
-function functionAlone(lines: string[], from: number, to: number): string {
-  const out = new Array<string>(lines.length).fill('');
-  for (let i = from - 1; i < to && i < lines.length; i++) out[i] = lines[i];
-  return out.join('\n');
-}
 
 /** Offset of the start of each line (0-based index = line - 1). */
 function lineStarts(text: string): number[] {
@@ -116,10 +111,26 @@ function candidates(fn: FunctionAnalysis, text: string, starts: number[], reject
   return [...out.values()];
 }
 
-function lockFindings(parser: CParser, text: string, fn: FunctionAnalysis): number {
-  const a = analyseFile(parser, 'mutant.c', text, { catalogue });
-  return a.diagnostics.filter((d) => d.ruleId.startsWith('lock/') && d.function === fn.name
-    && d.line >= fn.startLine && d.line <= fn.endLine).length;
+/**
+ * lock/ findings inside `fn` when `text` is file `index` of the tree: the file's own
+ * findings plus the cross-function ones, with every other file's summary as it was.
+ */
+function lockFindings(parser: CParser, tree: FileSummary[], index: number, rel: string, text: string, fn: FunctionAnalysis,
+  why: string[] = []): number {
+  const r = analyseFileWithSummary(parser, rel, text, { catalogue });
+  const inFn = (d: { ruleId: string; function: string; line: number }): boolean => d.ruleId.startsWith('lock/')
+    && d.function === fn.name && d.line >= fn.startLine && d.line <= fn.endLine;
+  const local = r.analysis.diagnostics.filter(inFn).length;
+  if (local) return local;
+  const files = tree.slice();
+  files[index] = r.summary;
+  const mine = (f: FileSummary, g: { name: string; startLine: number }): boolean => f === r.summary && g.name === fn.name && g.startLine === fn.startLine;
+  const cross = new CallIndex(files).check(mine, (_g, c, v) => why.push(`${c.expr}: ${v.t === 'free' ? 'reported' : `${v.t}, ${v.why}`}`));
+  if (!why.length) {
+    const g = r.summary.functions.find((x) => mine(r.summary, x));
+    why.push(`no cross-function candidate; handedIn=${g?.handedIn.join(',')}; acquired=${g?.acquired.join(',')}`);
+  }
+  return (cross.get(rel) ?? []).filter(inFn).length;
 }
 
 async function main(): Promise<void> {
@@ -129,34 +140,41 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   const stats: Record<Kind, Stats> = { release: { mutants: 0, detected: 0 }, acquire: { mutants: 0, detected: 0 } };
   const rejected: Record<Kind, number> = { release: 0, acquire: 0 };
-  const skipped = { notAnalysed: 0, fileFinding: 0, aloneFinding: 0, noPlainStatement: 0 };
+  const skipped = { notAnalysed: 0, fileFinding: 0, noPlainStatement: 0 };
   const misses: string[] = [];
-  const files = filesUnder(path.join(tree, 'mm'), /\.c$/);
+  // The whole of mm/ (headers too: their static inlines call and are called) is the tree
+  // the cross-function check sees, as `hmm-lens check mm/` does.
+  const treeFiles = filesUnder(path.join(tree, 'mm'), /\.[ch]$/);
+  const files = treeFiles.filter((f) => f.endsWith('.c'));
+  const results: FileResult[] = treeFiles.map((f) => analyseFileWithSummary(parser, path.relative(tree, f), fs.readFileSync(f, 'utf8'), { catalogue }));
+  const summaries = results.map((r) => r.summary);
+  const baseline = new CallIndex(summaries).check();
   let functions = 0;
 
   outer:
   for (const file of files) {
     const rel = path.relative(tree, file);
+    const index = treeFiles.indexOf(file);
     const text = fs.readFileSync(file, 'utf8');
-    const whole = analyseFile(parser, rel, text, { catalogue });
-    const lines = text.split('\n');
+    const whole = results[index].analysis;
+    const findings = [...whole.diagnostics, ...(baseline.get(rel) ?? [])];
     const starts = lineStarts(text);
     for (const fn of whole.functions) {
       if (!fn.lockPairs.some((p) => p.acquire && p.releases.length)) continue;
       if (fn.notAnalysed) { skipped.notAnalysed++; continue; }
-      if (whole.diagnostics.some((d) => d.line >= fn.startLine && d.line <= fn.endLine)) { skipped.fileFinding++; continue; }
-      const alone = functionAlone(lines, fn.startLine, fn.endLine);
-      if (lockFindings(parser, alone, fn) > 0) { skipped.aloneFinding++; continue; }
+      if (findings.some((d) => d.line >= fn.startLine && d.line <= fn.endLine)) { skipped.fileFinding++; continue; }
       const muts = candidates(fn, text, starts, rejected);
       if (!muts.length) { skipped.noPlainStatement++; continue; }
       functions++;
       for (const m of muts) {
         if (stats.release.mutants + stats.acquire.mutants >= limit) break outer;
         const mutated = text.slice(0, m.start) + ' '.repeat(m.end - m.start) + text.slice(m.end);
-        const found = lockFindings(parser, functionAlone(mutated.split('\n'), fn.startLine, fn.endLine), fn) > 0;
+        const why: string[] = [];
+        const found = lockFindings(parser, summaries, index, rel, mutated, fn, why) > 0;
         stats[m.kind].mutants++;
         if (found) stats[m.kind].detected++;
-        else misses.push(`${rel}:${m.line} ${fn.name}: deleted ${m.kind} \`${m.call}\` [${m.lockKind} ${m.lock}]`);
+        else misses.push(`${rel}:${m.line} ${fn.name}: deleted ${m.kind} \`${m.call}\` [${m.lockKind} ${m.lock}]`
+          + (m.kind === 'acquire' ? ` (${why.join('; ')})` : ''));
       }
     }
   }
@@ -167,8 +185,8 @@ async function main(): Promise<void> {
   const out: string[] = [
     `mutation benchmark on ${path.join(tree, 'mm')} (${files.length} .c files)${Number.isFinite(limit) ? `, MUTATE_LIMIT=${limit}` : ''}`,
     `functions mutated:          ${functions}`,
-    `functions skipped:          ${skipped.notAnalysed} not analysed, ${skipped.fileFinding} with a finding in the file, `
-      + `${skipped.aloneFinding} with a finding when alone, ${skipped.noPlainStatement} without a plain lock/unlock statement`,
+    `functions skipped:          ${skipped.notAnalysed} not analysed, ${skipped.fileFinding} with a finding already, `
+      + `${skipped.noPlainStatement} without a plain lock/unlock statement`,
     `statements not plain:       ${rejected.release} releases, ${rejected.acquire} acquires (not mutated)`,
     '',
     'kind       mutants  detected  rate',

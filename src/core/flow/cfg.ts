@@ -23,7 +23,9 @@ export interface Site { line: number; column: number; text: string }
 export type Event =
   | { t: 'lock'; verb: LockVerb; key: string; expr: string; site: Site; resultVar?: string; aliases?: string[]; inReturn: boolean }
   | { t: 'guard'; op: 'acquire' | 'release'; cls: GuardClass; key: string; expr: string; site: Site }
-  | { t: 'assign'; target: string; value: ValueClass | 'unknown' | 'uninit' | 'step'; rhs?: string; line: number }
+  | { t: 'assign'; target: string; value: ValueClass | 'unknown' | 'uninit' | 'step'; rhs?: string; line: number;
+      /** An iterator macro's turn: it assigns cursors, and leaves what they point into alone. */
+      iter?: boolean }
   | { t: 'call'; name: string; args: string[]; addrOf: string[]; line: number;
       /** The callee takes over locks of this domain (all of them, or the one named by `expr`). */
       consumes?: { domain: string; expr?: string } };
@@ -74,6 +76,8 @@ export interface Cfg {
   lockedVars: Set<string>;
   /** Locals that are objects on this function's stack (`struct mmu_notifier_range range;`, `XA_STATE(xas, …)`). */
   stackObjects: Set<string>;
+  /** Variables set by a call that may hand back a locked object (`f = get_locked(…)`, `get_it(&f)`). */
+  fromCalls: Set<string>;
 }
 
 interface GuardScope { cls: GuardClass; key: string; expr: string; site: Site; block: number }
@@ -108,6 +112,7 @@ class Builder {
   readonly locals = new Set<string>();
   private readonly lockedVars = new Set<string>();
   private readonly stackObjects = new Set<string>();
+  private readonly fromCalls = new Set<string>();
   /** `struct mm_struct *mm = current->mm;` never reassigned: lock keys use `current->mm`. */
   private readonly initFrom = new Map<string, string>();
   private readonly assignCount = new Map<string, number>();
@@ -144,7 +149,7 @@ class Builder {
     }
     for (const n of this.nodes) if (n.kind === 'branch') n.armReleases = [this.armReleases(n.succ[0]), this.armReleases(n.succ[1])];
     return { nodes: this.nodes, params: this.params, locals: this.locals, tested, lockedVars: this.lockedVars,
-      stackObjects: this.stackObjects };
+      stackObjects: this.stackObjects, fromCalls: this.fromCalls };
   }
 
   private canonicaliseLockKeys(): void {
@@ -473,8 +478,9 @@ class Builder {
     const cond = s.childForFieldName('condition');
     if (macro) {
       // Iterator macro: each turn assigns the cursor arguments; the exit test is unknown.
-      const kills: Event[] = macro.args.filter((a) => /^[A-Za-z_]\w*$/.test(a))
-        .map((a) => ({ t: 'assign', target: a, value: 'unknown', line: s.startPosition.row + 1 }));
+      const inPlace = this.input.catalogue.inPlaceIterators.test(macro.name);
+      const kills: Event[] = macro.args.filter((a, i) => /^[A-Za-z_]\w*$/.test(a) && !(inPlace && i === 0))
+        .map((a) => ({ t: 'assign', target: a, value: 'unknown', line: s.startPosition.row + 1, iter: true }));
       const br = this.branch(s, { key: `$loop${this.synth++}`, vars: [], opaque: true }, bodyEntry, next, `${macro.name}(…)`);
       head.succ = [this.seq(s, kills, br)];
     } else {
@@ -707,6 +713,9 @@ class Builder {
       return;
     }
     const cls = op === '=' ? constClass(value.text) : undefined;
+    // `f = filemap_lock_folio(…)`, `f = get(…, FGP_LOCK)`: a locking call may return the object locked.
+    const callee = v.type === 'call_expression' ? v.childForFieldName('function')?.text : undefined;
+    if (callee && !this.input.catalogue.plainAccessors.has(callee) && /lock/i.test(v.text)) this.fromCalls.add(target);
     out.push({ t: 'assign', target, value: cls ?? 'unknown', rhs: normExpr(value.text), line: value.startPosition.row + 1 });
   }
 
@@ -770,10 +779,12 @@ class Builder {
     }
     const consumer = this.input.catalogue.consumers.get(name);
     const consumedArg = consumer?.arg !== undefined ? args[consumer.arg] : undefined;
+    const addrOf = args.filter((a) => a.type === 'pointer_expression' && a.child(0)?.type === '&').map((a) => normExpr(a.text));
+    for (const a of addrOf) this.fromCalls.add(a);
     out.push({
       t: 'call', name, line,
       args: args.map((a) => normExpr(a.text)),
-      addrOf: args.filter((a) => a.type === 'pointer_expression' && a.child(0)?.type === '&').map((a) => normExpr(a.text)),
+      addrOf,
       ...(consumer ? { consumes: { domain: consumer.domain, ...(consumedArg ? { expr: normExpr(consumedArg.text) } : {}) } } : {}),
     });
   }

@@ -45,6 +45,8 @@ interface Entry {
   failedAt?: Site;
   /** Other local names of the same object (`src_folio = folio;`). */
   aliasNames?: string[];
+  /** Given to a callee that may have released it (LOCK_CONSUMERS, same-file releasers). */
+  byCallee?: boolean;
 }
 
 interface State {
@@ -65,6 +67,8 @@ export interface FunctionContext {
   acquireWrapper?: boolean;
   /** Functions of the same file that release, for their caller, locks of these domains. */
   calleeReleases?: Map<string, string[]>;
+  /** Functions of the same file that may return holding locks of these domains (`do_page_mkwrite`). */
+  calleeAcquires?: Map<string, string[]>;
 }
 
 export interface LockFlowResult {
@@ -73,6 +77,29 @@ export interface LockFlowResult {
   overBudget?: string;
   /** Domains of locks this function releases for its caller (used to recognise start/stop pairs). */
   callerReleaseDomains?: string[];
+  /** What the cross-function check needs (see interproc/handover.ts). */
+  outside?: OutsideView;
+}
+
+/** Lock state at one call of another function: keys held, and keys released, on some path reaching it. */
+export interface CallLocks { callee: string; line: number; args: string[]; held: string[]; released: string[] }
+
+/** A release of a lock the function never took, not reported here because a caller may hold the lock. */
+export interface UnheldCandidate {
+  key: string; expr: string; root: 'param' | 'local' | 'global'; paramIndex?: number; sites: Site[];
+  /** The function is named as an unlock helper (…_unlock, …_put, …_stop): releasing is its job. */
+  closing: boolean;
+}
+
+export interface OutsideView {
+  calls: CallLocks[];
+  /** Keys this function acquires unconditionally somewhere (it cannot be called with them held). */
+  acquired: string[];
+  /** Keys it releases or asserts without having acquired them (its callers hand them in). */
+  handedIn: string[];
+  candidates: UnheldCandidate[];
+  /** Keys this function acquired and still holds on some return (it locks for its caller). */
+  returnsHeld: string[];
 }
 
 const DEFAULT_MAX_STEPS = 60000;
@@ -89,8 +116,9 @@ const CLOSING = new Set(['unlock', 'put', 'stop', 'end', 'release', 'exit', 'lea
   'enable', 'finish', 'complete', 'drop', 'up', 'close', 'unpin', 'done', 'commit', 'free', 'destroy', 'teardown']);
 
 /** `compact_lock_irqsave`, `inode_unlock`: a helper that may take or drop the lock it is given. */
-function lockHelper(name: string): boolean {
-  if (/is_held|lockdep|_is_locked|_test_|nolock|lockref/.test(name)) return false;
+export function lockHelper(name: string): boolean {
+  // Not lock operations: initialisers, assertions, lockdep maps, bit-unlock primitives.
+  if (/is_held|lockdep|_is_locked|_test_|nolock|lockref|_init$|_held$|^lock_map_|^might_lock|^clear_bit_unlock|_alloc$|_free$/.test(name)) return false;
   return name.split('_').some((p) => p === 'lock' || p === 'unlock' || p === 'trylock' || p === 'relock');
 }
 
@@ -133,6 +161,11 @@ class LockFlow {
   private readonly unheldReleases = new Map<string, Site[]>();
   /** Acquire sites after which the function ends with no further event or test. */
   private readonly lastActs = new Set<string>();
+  /** Lock keys held / released at each call of another function (`line:name`). */
+  private readonly callLocks = new Map<string, CallLocks>();
+  private readonly acquiredAlways = new Set<string>();
+  private readonly asserted = new Set<string>();
+  private readonly candidates: UnheldCandidate[] = [];
 
   constructor(private readonly cfg: Cfg, private readonly fn: FunctionContext) {
     this.locals = cfg.locals;
@@ -172,6 +205,13 @@ class LockFlow {
     return {
       pairs: this.pairList(), diagnostics: [...this.diags.values()],
       callerReleaseDomains: [...this.callerReleaseDomains],
+      outside: {
+        calls: [...this.callLocks.values()],
+        acquired: [...this.acquiredAlways],
+        handedIn: [...new Set([...this.unheldReleases.keys(), ...this.asserted])],
+        candidates: this.candidates,
+        returnsHeld: this.returnsHeld(),
+      },
     };
   }
 
@@ -250,7 +290,10 @@ class LockFlow {
     switch (e.t) {
       case 'lock': {
         const v = e.verb;
-        if (v.op === 'acquire') return this.acquire(s, e.key, v.kind, e.expr, e.site, v.heldWhen ?? 'always', e.resultVar, false, e.inReturn, false, e.aliases);
+        if (v.op === 'acquire') {
+          return this.acquire(s, e.key, v.kind, e.expr, e.site, v.heldWhen ?? 'always', e.resultVar, false,
+            e.inReturn || v.handsOver === true, false, e.aliases);
+        }
         if (v.op === 'release' && v.releasedWhen && e.resultVar) {
           // Two outcomes: the lock is dropped (result zero/nonzero as the verb says) or kept.
           const dropped = this.release(s, e.key, v.kind, e.expr, e.site, false);
@@ -268,6 +311,7 @@ class LockFlow {
           return this.acquire(t, e.key, v.kind, e.expr, e.site, 'always', e.resultVar, false, e.inReturn, true);
         }
         if (v.op === 'assert') {
+          this.asserted.add(e.key);
           if (s.locks.has(e.key) || s.locks.has(`*:${e.expr}`)) return [s];
           const t = clone(s);
           t.locks.set(e.key, { status: 'held', kind: v.kind, expr: e.expr, acquires: [], releases: [], fromCaller: true,
@@ -280,13 +324,15 @@ class LockFlow {
         return e.op === 'acquire'
           ? this.acquire(s, e.key, e.cls.kind, e.expr, e.site, 'always', undefined, true, false)
           : [this.release(s, e.key, e.cls.kind, e.expr, e.site, true)];
-      case 'assign': return [this.assign(s, e.target, e.value, e.rhs)];
-      case 'call': return this.call(this.consume(s, e), e.name, e.args, e.addrOf);
+      case 'assign': return [this.assign(s, e.target, e.value, e.rhs, e.iter)];
+      case 'call':
+        this.noteCall(s, e);
+        return this.call(this.consume(s, e), e.name, e.args, e.addrOf);
     }
   }
 
   private acquire(s: State, key: string, kind: string, expr: string, site: Site, heldWhen: string,
-    resultVar: string | undefined, guard: boolean, inReturn: boolean, quiet = false, aliases: string[] = []): State[] {
+    resultVar: string | undefined, guard: boolean, handedOver: boolean, quiet = false, aliases: string[] = []): State[] {
     const held = clone(s);
     if (resultVar) killFacts(held, resultVar);
     const prev = held.locks.get(key) ?? held.locks.get(`*:${expr}`);
@@ -310,13 +356,14 @@ class LockFlow {
     held.locks.set(key, {
       status: 'held', kind, expr, acquires: [site], releases: [], fromCaller: restoresCallers, trail: s.trail,
       resultVar, aliases, guard,
-      escaped: quiet || inReturn || this.storedOut.has(expr),
+      escaped: quiet || handedOver || this.storedOut.has(expr),
       escapedByResult: resultVar !== undefined && !this.isLocalTarget(resultVar),
     });
     held.uninit.delete(rootOf(expr) ?? expr);
     const root = /^[A-Za-z_]\w*(->|$)/.test(expr) ? rootOf(expr) : undefined;
     if (root) held.facts.set(root, 'nonzero');
     this.touchPair(key, kind, expr, site);
+    if (heldWhen === 'always' && !quiet) this.acquiredAlways.add(key);
     // A result nobody tests (2017-era pte_offset_map_lock never failed) is taken as success.
     const names = resultVar ? [resultVar, ...aliases] : [];
     if (heldWhen !== 'always') this.condAcquired.add(key);
@@ -351,6 +398,11 @@ class LockFlow {
     const prev = t.locks.get(k);
     const relId = `rel:${siteKey(site)}`;
     const uninitId = `uninit:${siteKey(site)}`;
+    if (prev?.byCallee) {
+      this.refute(relId);
+      this.refute(uninitId);
+      return t;
+    }
     let callersDropped = false;
     if (prev?.status === 'held') {
       for (const a of prev.acquires) this.addPair(key, prev.kind === 'annotated' ? kind : prev.kind, expr, a, site);
@@ -373,7 +425,12 @@ class LockFlow {
         }
       }
       if (prev?.status === 'released' && !guard) {
-        this.must(relId, () => this.report(relId, {
+        // Reported when every path reaching here agrees, or when no acquire of the lock lies
+        // between the earlier release and this one on any path (a loop back to an unlock, or
+        // unlock…unlock in sequence): then the double release does not hinge on a correlation
+        // the analysis might have missed.
+        const definite = prev.releases.length > 0 && !prev.failedAt && !this.acquireBetween(key, prev.releases, site);
+        (definite ? (_: string, f: () => void) => f() : this.must.bind(this))(relId, () => this.report(relId, {
           ruleId: 'lock/release-unheld', site, lock: expr, key,
           message: prev.failedAt
             ? `\`${expr}\` is released at line ${site.line} but the attempt to acquire it at line ${prev.failedAt.line} failed on this path`
@@ -399,6 +456,66 @@ class LockFlow {
     return t;
   }
 
+  /** Is there an acquire of `key` on some CFG path from one of `from` to `to`? */
+  private acquireBetween(key: string, from: Site[], to: Site): boolean {
+    const idx = this.siteIndex();
+    const target = idx.nodeOf.get(siteKey(to));
+    if (target === undefined) return true;
+    const acquires = idx.acquiresOf.get(domainOf(key)) ?? [];
+    for (const f of from) {
+      const start = idx.nodeOf.get(siteKey(f));
+      if (start === undefined) return true;
+      const fromStart = this.reach(start);
+      for (const a of acquires) if (fromStart[a] && (a === target || this.reach(a)[target])) return true;
+    }
+    return false;
+  }
+
+  private sites?: { nodeOf: Map<string, number>; acquiresOf: Map<string, number[]> };
+  private readonly reachCache = new Map<number, Uint8Array>();
+
+  /** Node of each lock event's site; nodes that acquire (or relock) something, by domain. */
+  private siteIndex(): { nodeOf: Map<string, number>; acquiresOf: Map<string, number[]> } {
+    if (this.sites) return this.sites;
+    const nodeOf = new Map<string, number>();
+    const acquiresOf = new Map<string, number[]>();
+    for (const n of this.cfg.nodes) {
+      for (const e of n.events) {
+        if (e.t !== 'lock' && e.t !== 'guard') continue;
+        nodeOf.set(siteKey(e.site), n.id);
+        const acq = e.t === 'lock' ? e.verb.op === 'acquire' || e.verb.op === 'relock' : e.op === 'acquire';
+        // By domain, not key: an acquire through another name (an alias) also counts.
+        if (acq) { const d = domainOf(e.key); acquiresOf.set(d, [...(acquiresOf.get(d) ?? []), n.id]); }
+      }
+      // A call that may take the lock for us (`&locked` out-flag, a lock helper) counts as an acquire,
+      // and so does a same-file function that returns with a lock of the domain held.
+      for (const e of n.events) {
+        if (e.t !== 'call') continue;
+        if (lockHelper(e.name) || e.addrOf.some((a) => LOCK_FLAG.test(a))) acquiresOf.set('*', [...(acquiresOf.get('*') ?? []), n.id]);
+        for (const d of this.fn.calleeAcquires?.get(e.name) ?? []) acquiresOf.set(d, [...(acquiresOf.get(d) ?? []), n.id]);
+      }
+    }
+    for (const [d, ids] of acquiresOf) if (d !== '*') ids.push(...(acquiresOf.get('*') ?? []));
+    this.sites = { nodeOf, acquiresOf };
+    return this.sites;
+  }
+
+  /** Nodes reachable from `id` by one or more edges. */
+  private reach(id: number): Uint8Array {
+    const cached = this.reachCache.get(id);
+    if (cached) return cached;
+    const seen = new Uint8Array(this.cfg.nodes.length);
+    const stack = [...this.cfg.nodes[id].succ];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (seen[n]) continue;
+      seen[n] = 1;
+      stack.push(...this.cfg.nodes[n].succ);
+    }
+    this.reachCache.set(id, seen);
+    return seen;
+  }
+
   private must(id: string, make: () => void): void {
     if (!this.mustFindings.has(id)) this.mustFindings.set(id, { refuted: false, make });
   }
@@ -409,13 +526,15 @@ class LockFlow {
     else this.mustFindings.set(id, { refuted: true, make: () => undefined });
   }
 
-  private assign(s: State, target: string, value: ValueClass | 'unknown' | 'uninit' | 'step', rhs?: string): State {
+  private assign(s: State, target: string, value: ValueClass | 'unknown' | 'uninit' | 'step', rhs?: string, iter = false): State {
     const t = clone(s);
     if (value === 'step') {
       // `ptep++`: a non-NULL pointer stays non-NULL; anything else becomes unknown.
       const keep = t.facts.get(target) === 'nonzero';
       killFacts(t, target);
       if (keep) t.facts.set(target, 'nonzero');
+      // `folio_unlock(fbatch.folios[i])` then `i++`: the next turn names another object.
+      for (const [k, e] of t.locks) if (e.expr !== target && dependsOn(e.expr, target) && e.status === 'released') t.locks.delete(k);
       return t;
     }
     const copied = value === 'unknown' && rhs ? t.facts.get(rhs) : undefined;
@@ -443,6 +562,9 @@ class LockFlow {
         continue;
       }
       if (!dependsOn(e.expr, target)) continue;
+      // `damon_for_each_target(t, ctx)` with ctx->kdamond_lock held: the loop moves its cursor,
+      // it does not replace the container whose lock is held.
+      if (iter && e.expr !== target) continue;
       // Overwriting the only name of a held lock (`folio = next` in a collect loop) hands it off:
       // the object went into an array or list the function no longer names. (This hides a
       // leak inside such loops; reporting it would flag every collect-and-lock loop in mm/.)
@@ -508,7 +630,9 @@ class LockFlow {
         || domains?.includes(domain);
       if (!taken) continue;
       t ??= clone(s);
-      t.locks.delete(k);
+      // The callee may or may not have dropped it (`do_vmi_munmap(…, unlock)`, an error path of
+      // hugetlb_no_page()): a later release of it here is neither a double nor an unheld release.
+      t.locks.set(k, { ...entry, status: 'released', releases: [], byCallee: true, fromNothing: false });
       for (const a of entry.acquires) this.handedOff.add(siteKey(a));
     }
     return t ?? s;
@@ -542,8 +666,11 @@ class LockFlow {
       const releases = unionSites(c.releases, e.releases);
       const escaped = c.escaped || e.escaped;
       const fromCaller = c.fromCaller || e.fromCaller;
-      if (acquires !== c.acquires || releases !== c.releases || escaped !== c.escaped || fromCaller !== c.fromCaller) {
-        cur.locks.set(k, { ...c, acquires, releases, escaped, fromCaller });
+      // "Released without having been taken" on one merged path is enough for the unheld-release check.
+      const fromNothing = c.fromNothing || e.fromNothing;
+      if (acquires !== c.acquires || releases !== c.releases || escaped !== c.escaped || fromCaller !== c.fromCaller
+        || fromNothing !== c.fromNothing) {
+        cur.locks.set(k, { ...c, acquires, releases, escaped, fromCaller, fromNothing });
         changed = true;
       }
     }
@@ -628,23 +755,39 @@ class LockFlow {
    * listed in RELEASE_UNHELD_ROOTS.
    */
   private checkUnheldReleases(): void {
-    if (this.unheldReleases.size === 0) return;
-    if (closingName(this.fn.name) || this.fn.acquireWrapper) return;
+    if (this.unheldReleases.size === 0 || this.fn.acquireWrapper) return;
     if (this.fn.annotations.some((a) => a.name === 'releases' || a.name === 'must_hold' || a.name === 'cond_releases')) return;
+    // Unlock helpers (unlock/put/free… in the name) release what their caller took: not reported
+    // here, but still handed to the cross-function check, which asks their callers.
+    const closing = closingName(this.fn.name);
     for (const [k, sites] of this.unheldReleases) {
+      // `lockdep_assert_held(l)` writes the contract down: the caller hands the lock in.
+      if (this.asserted.has(k)) continue;
       const expr = k.slice(k.indexOf(':') + 1);
       const category = this.rootCategory(k, expr);
-      if (!(this.fn.unheldRoots ?? DEFAULT_UNHELD_ROOTS).includes(category)) continue;
-      // Ends released on some return: the function drops a lock it never took.
+      // Ends released on some return, having dropped more than it took: the caller's lock is gone.
       let ends = false;
       for (const node of this.cfg.nodes) {
         if (node.kind !== 'return') continue;
         for (const st of this.inStates[node.id].values()) {
           const e = st.locks.get(k);
-          if (e?.status === 'released' && e.fromNothing) ends = true;
+          if (e?.status === 'released' && (e.fromNothing || e.callersDropped)) ends = true;
         }
       }
       if (!ends) continue;
+      if (closing || !(this.fn.unheldRoots ?? DEFAULT_UNHELD_ROOTS).includes(category)) {
+        // Whether a caller hands this lock in is for the cross-function check to decide.
+        const root = rootOf(expr) ?? '';
+        // A local filled by a locking call (`f = get_folio(…, TRYLOCK)`, `get(&f)`) may come back
+        // locked from that callee: not a caller's lock.
+        const fromCallee = category === 'local' && this.cfg.fromCalls.has(root);
+        if (category === 'param' || category === 'global' || category === 'scope' || (category === 'local' && !fromCallee)) {
+          const paramIndex = category === 'param' ? this.cfg.params.indexOf(root) : undefined;
+          this.candidates.push({ key: k, expr, root: category === 'scope' ? 'global' : category,
+            ...(paramIndex !== undefined ? { paramIndex } : {}), sites, closing });
+        }
+        continue;
+      }
       const site = sites[0];
       this.report(`unheld:${k}:${site.line}`, {
         ruleId: 'lock/release-unheld', site, lock: expr, key: k,
@@ -654,6 +797,28 @@ class LockFlow {
         related: [],
         flow: [{ line: site.line, column: site.column, message: `releases \`${expr}\` without acquiring it` }],
       });
+    }
+  }
+
+  private returnsHeld(): string[] {
+    const out = new Set<string>();
+    for (const node of this.cfg.nodes) {
+      if (node.kind !== 'return') continue;
+      for (const st of this.inStates[node.id].values()) {
+        for (const [k, e] of st.locks) if (e.status === 'held' && !e.fromCaller && !e.guard) out.add(k);
+      }
+    }
+    return [...out];
+  }
+
+  /** Lock state at a call, unioned over every state that reaches it. */
+  private noteCall(s: State, e: Extract<Event, { t: 'call' }>): void {
+    const id = `${e.line}:${e.name}`;
+    let c = this.callLocks.get(id);
+    if (!c) { c = { callee: e.name, line: e.line, args: e.args, held: [], released: [] }; this.callLocks.set(id, c); }
+    for (const [k, entry] of s.locks) {
+      const list = entry.status === 'held' ? c.held : c.released;
+      if (!list.includes(k)) list.push(k);
     }
   }
 

@@ -34,6 +34,8 @@ export interface LockVerb {
   ifArgTrue?: number;
   /** The operand is an out-parameter (`spinlock_t **`): `&ptl` names ptl, a bare `ptlp` names `*ptlp`. */
   outParam?: boolean;
+  /** Marks a new object locked for whoever receives it: returning with it held is the contract. */
+  handsOver?: boolean;
 }
 
 /** A guard class (`guard(mutex)(&m)`, `scoped_guard(spinlock, &l)`). */
@@ -66,7 +68,10 @@ const SPIN_SUFFIXES: [string, string][] = [
   ['_nested', ''], ['_irqsave_nested', '_irqrestore'], ['_nest_lock', ''], ['_bh_nested', '_bh'],
 ];
 
-export const LOCK_VERBS: LockVerb[] = [
+/** Acquires that lock a new object for whoever receives it (see LockVerb.handsOver). */
+const HANDS_OVER = new Set(['__SetPageLocked', '__folio_set_locked']);
+
+export const LOCK_VERBS: LockVerb[] = ([
   ...family('spin', 'spinlock', [
     ...forms('spin_lock', 'spin_unlock', SPIN_SUFFIXES),
     ...forms('raw_spin_lock', 'raw_spin_unlock', SPIN_SUFFIXES),
@@ -130,12 +135,16 @@ export const LOCK_VERBS: LockVerb[] = [
   { name: 'userfaultfd_remove', op: 'release', domain: 'mmap', kind: 'mmap_lock', lock: { arg: 0, field: 'vm_mm' }, releasedWhen: 'zero' },
   ...family('pagelock', 'page_lock', [
     ['lock_page', 'acquire', A0], ['__lock_page', 'acquire', A0],
+    // Non-atomic forms for a page nobody else can see yet (new page-cache pages).
+    ['__SetPageLocked', 'acquire', A0], ['__ClearPageLocked', 'release', A0],
     ['lock_page_killable', 'acquire', A0, 'zero'],
     ['trylock_page', 'acquire', A0, 'nonzero'], ['unlock_page', 'release', A0],
   ]),
   ...family('pagelock', 'folio_lock', [
     ['folio_lock', 'acquire', A0], ['__folio_lock', 'acquire', A0],
+    ['__folio_set_locked', 'acquire', A0], ['__folio_clear_locked', 'release', A0],
     ['folio_lock_killable', 'acquire', A0, 'zero'], ['__folio_lock_killable', 'acquire', A0, 'zero'],
+    ['__folio_lock_async', 'acquire', A0, 'zero'],
     ['folio_trylock', 'acquire', A0, 'nonzero'], ['folio_unlock', 'release', A0],
   ]),
   ...family('rcu', 'rcu', [
@@ -153,6 +162,24 @@ export const LOCK_VERBS: LockVerb[] = [
     ['mmu_notifier_invalidate_range_start', 'acquire', A0],
     ['mmu_notifier_invalidate_range_start_nonblock', 'acquire', A0, 'zero'],
     ['mmu_notifier_invalidate_range_end', 'release', A0],
+  ]),
+  ...family('inode', 'inode_lock', [
+    ['inode_lock', 'acquire', A0], ['inode_unlock', 'release', A0],
+    ['inode_lock_shared', 'acquire', A0], ['inode_unlock_shared', 'release', A0],
+    ['inode_trylock', 'acquire', A0, 'nonzero'], ['inode_trylock_shared', 'acquire', A0, 'nonzero'],
+    ['inode_lock_nested', 'acquire', A0],
+  ]),
+  ...family('invalidate', 'invalidate_lock', [
+    ['filemap_invalidate_lock', 'acquire', A0], ['filemap_invalidate_unlock', 'release', A0],
+    ['filemap_invalidate_lock_shared', 'acquire', A0], ['filemap_invalidate_unlock_shared', 'release', A0],
+    ['filemap_invalidate_trylock_shared', 'acquire', A0, 'nonzero'],
+  ]),
+  ...family('hotplug', 'hotplug_lock', [
+    ['cpus_read_lock', 'acquire', { global: 'cpu_hotplug_lock' }], ['cpus_read_unlock', 'release', { global: 'cpu_hotplug_lock' }],
+    ['cpus_read_trylock', 'acquire', { global: 'cpu_hotplug_lock' }, 'nonzero'],
+    ['get_online_mems', 'acquire', { global: 'mem_hotplug_lock' }], ['put_online_mems', 'release', { global: 'mem_hotplug_lock' }],
+    ['lock_device_hotplug', 'acquire', { global: 'device_hotplug_lock' }],
+    ['unlock_device_hotplug', 'release', { global: 'device_hotplug_lock' }],
   ]),
   ...family('i_mmap', 'i_mmap', [
     ['i_mmap_lock_write', 'acquire', A0], ['i_mmap_unlock_write', 'release', A0],
@@ -197,7 +224,7 @@ export const LOCK_VERBS: LockVerb[] = [
   ...family('seqlock', 'seqlock', [
     ...forms('write_seqlock', 'write_sequnlock', SPIN_SUFFIXES.slice(0, 4)),
   ]),
-];
+] as LockVerb[]).map((v: LockVerb): LockVerb => (HANDS_OVER.has(v.name) ? { ...v, handsOver: true } : v));
 
 export const GUARD_CLASSES: GuardClass[] = [
   ...['spinlock', 'spinlock_irq', 'spinlock_irqsave', 'spinlock_bh', 'raw_spinlock',
@@ -258,3 +285,25 @@ export const LOCK_CONSUMERS: LockConsumer[] = [
  * until pte_unmap()). Their own definitions are not reported.
  */
 export const ACQUIRE_WRAPPERS: string[] = ['__pte_offset_map', 'pte_offset_map', 'zone_device_page_init'];
+
+/**
+ * Iterator macros whose first argument is a cursor object advanced in place
+ * (`xas_for_each(xas, entry, max)`): the loop assigns the other arguments only,
+ * so a lock on the cursor (`xas_lock_irq(xas)`) stays held across turns.
+ */
+export const IN_PLACE_ITERATORS: RegExp = /^(?:xas_for_each|xas_for_each_marked|xas_for_each_conflict|mas_for_each|mas_for_each_rev|for_each_vma|for_each_vma_range)$/;
+
+/**
+ * Calls whose result is a plain conversion or lookup and never comes back locked.
+ * A lock on a local set from any other call (`folio = ksm_get_folio(…, TRYLOCK)`)
+ * may have been taken by that callee, so the cross-function check leaves it alone.
+ */
+export const PLAIN_ACCESSORS: string[] = [
+  'container_of', 'container_of_const', 'list_entry', 'list_first_entry', 'list_last_entry', 'list_next_entry',
+  'list_prev_entry', 'list_first_entry_or_null', 'hlist_entry', 'rb_entry', 'rb_entry_safe', 'page_folio',
+  'pfn_folio', 'pfn_to_page', 'virt_to_page', 'virt_to_folio', 'folio_page', 'compound_head', 'READ_ONCE',
+  'rcu_dereference', 'rcu_dereference_protected', 'rcu_dereference_raw', 'rcu_access_pointer', 'xa_load',
+  'folio_mapping', 'page_mapping', 'file_inode', 'mapping_host', 'pmd_page', 'pte_page', 'pud_page', 'd_inode',
+  'this_cpu_ptr', 'per_cpu_ptr', 'raw_cpu_ptr', 'get_cpu_ptr', 'NODE_DATA', 'page_pgdat', 'folio_pgdat',
+  'page_zone', 'folio_zone', 'lruvec_pgdat', 'mem_cgroup_lruvec', 'SHMEM_I', 'HUGETLB_I', 'I_BDEV', 'bdi_wb',
+];

@@ -2,6 +2,7 @@
 // user's workspace file (.hmm-lens.json). Pure: the caller reads the file.
 import {
   LOCK_VERBS, GUARD_CLASSES, NORETURN_CALLS, NORETURN_IF_TRUE, TRUTH_WRAPPERS, LOCK_CONSUMERS, ACQUIRE_WRAPPERS,
+  IN_PLACE_ITERATORS, PLAIN_ACCESSORS,
   type LockVerb, type GuardClass, type HeldWhen, type LockOp, type LockOperand, type LockConsumer,
 } from './catalogue';
 
@@ -16,6 +17,10 @@ export interface Catalogue {
   acquireWrappers: Set<string>;
   /** Matches a function's text when it may contain any lock verb: cheap pre-filter. */
   mention: RegExp;
+  /** Iterator macros that advance their first argument in place. */
+  inPlaceIterators: RegExp;
+  /** Calls whose result is never returned locked. */
+  plainAccessors: Set<string>;
 }
 
 /** The workspace file's shape (documented in README.md, "Workspace file"). */
@@ -124,6 +129,8 @@ export function buildCatalogue(config: WorkspaceConfig = {}): Catalogue {
     acquireWrappers: new Set([...ACQUIRE_WRAPPERS,
       ...[...verbs.values()].filter((v) => v.op === 'acquire' || v.op === 'relock').map((v) => v.name)]),
     mention: new RegExp(`\\b(?:${words.map(escape).join('|')})\\b`),
+    inPlaceIterators: IN_PLACE_ITERATORS,
+    plainAccessors: new Set(PLAIN_ACCESSORS),
   };
 }
 

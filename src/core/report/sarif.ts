@@ -26,9 +26,9 @@ export function toSarif(files: FileAnalysis[], opts: SarifOptions): Json {
         level: d.severity,
         message: { text: d.message },
         locations: [loc(f.path, d.line, d.column, undefined, d.endLine, d.endColumn)],
-        relatedLocations: d.related.map((r: PathStep, i: number) => ({ id: i + 1, ...loc(f.path, r.line, r.column, r.message) })),
+        relatedLocations: d.related.map((r: PathStep, i: number) => ({ id: i + 1, ...loc(r.path ?? f.path, r.line, r.column, r.message) })),
         codeFlows: d.flow.length ? [{
-          threadFlows: [{ locations: d.flow.map((s: PathStep) => ({ location: loc(f.path, s.line, s.column, s.message) })) }],
+          threadFlows: [{ locations: d.flow.map((s: PathStep) => ({ location: loc(s.path ?? f.path, s.line, s.column, s.message) })) }],
         }] : [],
         partialFingerprints: { function: `${d.function}:${d.ruleId}:${d.message.replace(/\d+/g, 'N')}` },
       });

@@ -1,0 +1,39 @@
+// What one file tells the cross-function check: per function, its calls with
+// the lock state at each, and the locks it releases without taking them.
+// Plain data, built by analyse.ts while the tree is alive, kept after it is gone.
+import type { CallLocks, UnheldCandidate } from '../flow/lockflow';
+
+export interface FunctionSummary {
+  name: string;
+  startLine: number;
+  endLine: number;
+  /** `static` in a .c file: only that file can call it directly. */
+  fileLocal: boolean;
+  /** Every call in the body. `held`/`released` are undefined where the lock state is not known. */
+  calls: SummaryCall[];
+  /** Lock keys acquired unconditionally somewhere in the function. */
+  acquired: string[];
+  /** Lock keys it releases or asserts without acquiring them: its callers hand them in. */
+  handedIn: string[];
+  /** Annotated __must_hold/__releases/__acquires…: the contract is written down. */
+  annotated: boolean;
+  /** Lock helpers it calls that the catalogue does not know (`lock_cluster`, `z3fold_page_lock`). */
+  lockHelperCalls: string[];
+  candidates: UnheldCandidate[];
+  /** Lock keys it acquires and still holds on some return: it locks for its caller. */
+  returnsHeld: string[];
+}
+
+export interface SummaryCall extends Omit<CallLocks, 'held' | 'released'> {
+  held?: string[];
+  released?: string[];
+}
+
+export interface FileSummary {
+  path: string;
+  functions: FunctionSummary[];
+  /** Names used other than as a direct call (function pointers, EXPORT_SYMBOL, initialisers). */
+  addressed: Set<string>;
+  /** Names that appear in preprocessor lines (a macro may call them). */
+  inMacros: Set<string>;
+}
