@@ -47,7 +47,11 @@ interface Entry {
   aliasNames?: string[];
   /** Given to a callee that may have released it (LOCK_CONSUMERS, same-file releasers). */
   byCallee?: boolean;
+  /** RCU read sections nest: 2 means "taken twice here" (capped, so loops stay finite). */
+  depth?: number;
 }
+
+interface SiteIndex { nodeOf: Map<string, number>; acquire: Map<string, number[]>; release: Map<string, number[]> }
 
 interface State {
   locks: Map<string, Entry>;
@@ -152,7 +156,6 @@ class LockFlow {
   private readonly locals: Set<string>;
   /** Acquire sites whose lock the function stopped naming while held: ownership passed elsewhere. */
   private readonly handedOff = new Set<string>();
-  private readonly callerReleaseDomains = new Set<string>();
   /** Caller-visible places this function stored a lock pointer into (`pvmw->ptl = pte_lockptr(…)`). */
   private readonly storedOut = new Set<string>();
   /** Keys acquired somewhere by a conditional form (trylock, killable, NULL-returning). */
@@ -204,7 +207,7 @@ class LockFlow {
     this.checkUnheldReleases();
     return {
       pairs: this.pairList(), diagnostics: [...this.diags.values()],
-      callerReleaseDomains: [...this.callerReleaseDomains],
+      callerReleaseDomains: this.droppedForCaller(),
       outside: {
         calls: [...this.callLocks.values()],
         acquired: [...this.acquiredAlways],
@@ -340,7 +343,13 @@ class LockFlow {
     if (heldWhen === 'always' && !quiet && !guard && !key.startsWith('rcu:')) {
       if (prev?.status !== 'held') this.refute(siteId);
       else {
-        this.must(siteId, () => this.report(siteId, {
+        // As for double releases: definite when no release of the lock lies between the two acquires.
+        // (`if (!range.start) mmu_notifier_invalidate_range_start(&range)` in a loop tests the lock's
+        // own object: that correlation decides, so it stays a "must" finding.)
+        const root = rootOf(expr);
+        const definite = prev.acquires.length > 0 && !prev.fromCaller && !prev.escaped
+          && !(root && this.cfg.tested.has(root)) && !this.eventBetween('release', key, prev.acquires, site);
+        (definite ? (_: string, f: () => void) => f() : this.must.bind(this))(siteId, () => this.report(siteId, {
           ruleId: 'lock/double-acquire', site, lock: expr, key,
           message: `\`${expr}\` is acquired at line ${site.line} while already held${prev.acquires.length
             ? ` since line ${prev.acquires.map((a) => a.line).join(', ')}` : ' (the caller holds it)'}`,
@@ -349,6 +358,10 @@ class LockFlow {
             ...stepsSince(s.trail, prev.trail), { line: site.line, column: site.column, message: `acquires \`${expr}\` again` }],
         }));
       }
+    }
+    if (key.startsWith('rcu:') && prev?.status === 'held' && !prev.fromCaller && heldWhen === 'always') {
+      held.locks.set(key, { ...prev, depth: 2, acquires: unionSites(prev.acquires, [site]) });
+      return [held];
     }
     // Re-taking a lock this function dropped for its caller restores the caller's lock.
     const restoresCallers = prev?.status === 'released' && prev.callersDropped === true;
@@ -398,6 +411,14 @@ class LockFlow {
     const prev = t.locks.get(k);
     const relId = `rel:${siteKey(site)}`;
     const uninitId = `uninit:${siteKey(site)}`;
+    if (prev?.status === 'held' && (prev.depth ?? 1) > 1) {
+      // The inner of two nested RCU read sections ends: still held.
+      for (const a of prev.acquires) this.addPair(key, prev.kind, expr, a, site);
+      this.refute(relId);
+      this.refute(uninitId);
+      t.locks.set(k, { ...prev, depth: undefined });
+      return t;
+    }
     if (prev?.byCallee) {
       this.refute(relId);
       this.refute(uninitId);
@@ -409,7 +430,6 @@ class LockFlow {
       if (prev.fromCaller) {
         this.addPair(key, kind, expr, null, site);
         callersDropped = true;
-        this.callerReleaseDomains.add(domainOf(key));
       }
       this.refute(relId);
       this.refute(uninitId);
@@ -417,7 +437,6 @@ class LockFlow {
       this.addPair(key, kind, expr, null, site);
       if (!prev) {
         callersDropped = true;
-        this.callerReleaseDomains.add(domainOf(key));
         if (!guard) {
           const sites = this.unheldReleases.get(key) ?? [];
           if (!sites.some((x) => x.line === site.line && x.column === site.column)) sites.push(site);
@@ -429,7 +448,7 @@ class LockFlow {
         // between the earlier release and this one on any path (a loop back to an unlock, or
         // unlock…unlock in sequence): then the double release does not hinge on a correlation
         // the analysis might have missed.
-        const definite = prev.releases.length > 0 && !prev.failedAt && !this.acquireBetween(key, prev.releases, site);
+        const definite = prev.releases.length > 0 && !prev.failedAt && !this.eventBetween('acquire', key, prev.releases, site);
         (definite ? (_: string, f: () => void) => f() : this.must.bind(this))(relId, () => this.report(relId, {
           ruleId: 'lock/release-unheld', site, lock: expr, key,
           message: prev.failedAt
@@ -456,47 +475,54 @@ class LockFlow {
     return t;
   }
 
-  /** Is there an acquire of `key` on some CFG path from one of `from` to `to`? */
-  private acquireBetween(key: string, from: Site[], to: Site): boolean {
+  /** Is there an acquire (or release) of `key`'s domain on some CFG path from one of `from` to `to`? */
+  private eventBetween(op: 'acquire' | 'release', key: string, from: Site[], to: Site): boolean {
     const idx = this.siteIndex();
     const target = idx.nodeOf.get(siteKey(to));
     if (target === undefined) return true;
-    const acquires = idx.acquiresOf.get(domainOf(key)) ?? [];
+    const nodes = idx[op].get(domainOf(key)) ?? idx[op].get('*') ?? [];
     for (const f of from) {
       const start = idx.nodeOf.get(siteKey(f));
       if (start === undefined) return true;
       const fromStart = this.reach(start);
-      for (const a of acquires) if (fromStart[a] && (a === target || this.reach(a)[target])) return true;
+      for (const a of nodes) if (fromStart[a] && (a === target || this.reach(a)[target])) return true;
     }
     return false;
   }
 
-  private sites?: { nodeOf: Map<string, number>; acquiresOf: Map<string, number[]> };
+  private sites?: SiteIndex;
   private readonly reachCache = new Map<number, Uint8Array>();
 
-  /** Node of each lock event's site; nodes that acquire (or relock) something, by domain. */
-  private siteIndex(): { nodeOf: Map<string, number>; acquiresOf: Map<string, number[]> } {
+  /**
+   * Node of each lock event's site, and the nodes that acquire / release something, by domain
+   * (not key: another name of the same lock counts). Calls that may take or drop a lock we
+   * cannot see (lock helpers, `&locked` out-flags, consumers, same-file wrappers) count for
+   * every domain they might touch.
+   */
+  private siteIndex(): SiteIndex {
     if (this.sites) return this.sites;
     const nodeOf = new Map<string, number>();
-    const acquiresOf = new Map<string, number[]>();
+    const acquire = new Map<string, number[]>();
+    const release = new Map<string, number[]>();
+    const add = (m: Map<string, number[]>, d: string, id: number): void => { m.set(d, [...(m.get(d) ?? []), id]); };
     for (const n of this.cfg.nodes) {
       for (const e of n.events) {
-        if (e.t !== 'lock' && e.t !== 'guard') continue;
-        nodeOf.set(siteKey(e.site), n.id);
-        const acq = e.t === 'lock' ? e.verb.op === 'acquire' || e.verb.op === 'relock' : e.op === 'acquire';
-        // By domain, not key: an acquire through another name (an alias) also counts.
-        if (acq) { const d = domainOf(e.key); acquiresOf.set(d, [...(acquiresOf.get(d) ?? []), n.id]); }
-      }
-      // A call that may take the lock for us (`&locked` out-flag, a lock helper) counts as an acquire,
-      // and so does a same-file function that returns with a lock of the domain held.
-      for (const e of n.events) {
+        if (e.t === 'lock' || e.t === 'guard') {
+          nodeOf.set(siteKey(e.site), n.id);
+          const op = e.t === 'lock' ? e.verb.op : e.op;
+          if (op === 'acquire' || op === 'relock') add(acquire, domainOf(e.key), n.id);
+          if (op === 'release' || op === 'relock') add(release, domainOf(e.key), n.id);
+          continue;
+        }
         if (e.t !== 'call') continue;
-        if (lockHelper(e.name) || e.addrOf.some((a) => LOCK_FLAG.test(a))) acquiresOf.set('*', [...(acquiresOf.get('*') ?? []), n.id]);
-        for (const d of this.fn.calleeAcquires?.get(e.name) ?? []) acquiresOf.set(d, [...(acquiresOf.get(d) ?? []), n.id]);
+        if (lockHelper(e.name) || e.addrOf.some((a) => LOCK_FLAG.test(a))) { add(acquire, '*', n.id); add(release, '*', n.id); }
+        if (e.consumes) add(release, e.consumes.domain, n.id);
+        for (const d of this.fn.calleeAcquires?.get(e.name) ?? []) add(acquire, d, n.id);
+        for (const d of this.fn.calleeReleases?.get(e.name) ?? []) add(release, d, n.id);
       }
     }
-    for (const [d, ids] of acquiresOf) if (d !== '*') ids.push(...(acquiresOf.get('*') ?? []));
-    this.sites = { nodeOf, acquiresOf };
+    for (const m of [acquire, release]) for (const [d, ids] of m) if (d !== '*') ids.push(...(m.get('*') ?? []));
+    this.sites = { nodeOf, acquire, release };
     return this.sites;
   }
 
@@ -800,6 +826,21 @@ class LockFlow {
     }
   }
 
+  /**
+   * Domains of caller's locks this function returns without (`hugetlb_no_page()` drops the vma
+   * lock). A drop-and-retake helper (`spin_unlock(l); cond_resched(); spin_lock(l);`) is not one.
+   */
+  private droppedForCaller(): string[] {
+    const out = new Set<string>();
+    for (const node of this.cfg.nodes) {
+      if (node.kind !== 'return') continue;
+      for (const st of this.inStates[node.id].values()) {
+        for (const [k, e] of st.locks) if (e.status === 'released' && (e.callersDropped || e.fromNothing) && !e.byCallee) out.add(domainOf(k));
+      }
+    }
+    return [...out];
+  }
+
   private returnsHeld(): string[] {
     const out = new Set<string>();
     for (const node of this.cfg.nodes) {
@@ -879,7 +920,7 @@ function withStep(s: State, step: PathStep): State {
 
 function signature(s: State): string {
   if (s.locks.size === 0) return '';
-  return [...s.locks].map(([k, e]) => `${k}=${e.status === 'held' ? 'H' : 'R'}`).sort().join('|');
+  return [...s.locks].map(([k, e]) => `${k}=${e.status === 'held' ? (e.depth ? 'H2' : 'H') : 'R'}`).sort().join('|');
 }
 
 function killFacts(s: State, target: string): void {
