@@ -21,7 +21,7 @@ import type { UnheldCandidate } from '../flow/lockflow';
 import { domainOf } from '../flow/lockflow';
 import type { FileSummary, FunctionSummary, SummaryCall } from './summary';
 
-const MAX_DEPTH = 3;
+const MAX_DEPTH = 5;
 
 interface Def { file: FileSummary; fn: FunctionSummary }
 interface Site { file: FileSummary; caller: FunctionSummary; call: SummaryCall }
@@ -72,7 +72,9 @@ export class CallIndex {
         if (!fn.candidates.length || fn.annotated || (only && !only(file, fn))) continue;
         for (const cand of fn.candidates) {
           const spec = specOf(cand);
-          const v = this.climb({ file, fn }, spec, cand, 0, new Set());
+          // F may take the lock itself through a helper (`preload_this_cpu_lock(&l, …)` returns with l held).
+          const own = this.takesItself(fn, spec);
+          const v = own ?? this.climb({ file, fn }, spec, cand, 0, new Set());
           explain?.(fn, cand, v);
           if (v.t !== 'free') continue;
           push(out, file.path, diagnostic(file, fn, cand, v.sites));
@@ -80,6 +82,14 @@ export class CallIndex {
       }
     }
     return out;
+  }
+
+  private takesItself(fn: FunctionSummary, spec: Spec): Verdict | undefined {
+    const locker = fn.calls.find((c) => (this.defs.get(c.callee) ?? []).some((x) => x.fn.returnsHeld.some((k) => matches(k, spec))));
+    if (locker) return { t: 'held', why: `${fn.name}() calls ${locker.callee}(), which returns with a lock held` };
+    const opaque = fn.lockHelperCalls.find((n) => !this.defs.has(n));
+    if (opaque) return { t: 'unknown', why: `${fn.name}() calls ${opaque}(), a lock helper not in the catalogue` };
+    return undefined;
   }
 
   /** Calls that reach `d` directly, or undefined when some callers cannot be seen. */
@@ -125,12 +135,9 @@ export class CallIndex {
       if (!call.held || !call.released) return { t: 'unknown', why: `lock state unknown at ${caller.name}():${call.line}` };
       if (call.held.some((k) => matches(k, spec))) return { t: 'held', why: `held at ${caller.name}():${call.line}` };
       if (caller.annotated) return { t: 'unknown', why: `${caller.name}() is annotated` };
-      // A lock helper we have no summary of may have taken the lock for the caller.
-      const opaque = caller.lockHelperCalls.find((n) => !this.defs.has(n));
-      if (opaque) return { t: 'unknown', why: `${caller.name}() calls ${opaque}(), a lock helper not in the catalogue` };
       // `start_report(); … end_report();`: a callee of the caller took the lock for it.
-      const locker = caller.calls.find((c) => (this.defs.get(c.callee) ?? []).some((x) => x.fn.returnsHeld.some((k) => matches(k, spec))));
-      if (locker) return { t: 'held', why: `${caller.name}() calls ${locker.callee}(), which returns with it held` };
+      const taken = this.takesItself(caller, spec);
+      if (taken) return taken;
       if (call.released.some((k) => matches(k, spec)) || caller.acquired.some((k) => matches(k, spec))) {
         evidence.push(s);
         continue;
