@@ -76,6 +76,19 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
   // function which releases its caller's locks (`return hugetlb_no_page(…)` drops the vma lock).
   const calleeReleases = new Map<string, string[]>();
   for (const [name, domains] of releasers) if (domains?.length) calleeReleases.set(name, domains);
+  // A function that only passes its caller's lock on to such a releaser releases it too
+  // (`svm_bo_settle()` → `svm_bo_finish()`): a few rounds cover the chains seen in practice.
+  for (let round = 0; round < 3; round++) {
+    let grew = false;
+    for (const o of outcomes) {
+      const own = calleeReleases.get(o.fn.name) ?? [];
+      const taken = new Set((o.outside?.acquired ?? []).map(domainOf));
+      const add = (o.shape?.calls ?? []).flatMap((c) => calleeReleases.get(c.name) ?? [])
+        .filter((d, i, all) => !own.includes(d) && !taken.has(d) && all.indexOf(d) === i);
+      if (add.length) { calleeReleases.set(o.fn.name, [...own, ...add]); grew = true; }
+    }
+    if (!grew) break;
+  }
   // …or re-takes one for it (`do_page_mkwrite()` returns with the folio locked again).
   const calleeAcquires = new Map<string, string[]>();
   for (const o of outcomes) {

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createCParser, type CParser } from '../../src/core/parse/parser';
-import { analyseFile } from '../../src/core/analyse';
+import { analyseFileWithSummary, withCrossFunctionFindings } from '../../src/core/analyse';
 import { buildCatalogue, type WorkspaceConfig } from '../../src/core/locks/table';
 import type { FileAnalysis, LockPair, Diagnostic } from '../../src/core/model';
 
@@ -33,9 +33,20 @@ export function getParser(): Promise<CParser> {
   return parserPromise;
 }
 
-/** Analyses C text with the built-in catalogue (plus an optional workspace config). */
+/**
+ * Analyses C text with the built-in catalogue (plus an optional workspace config), as
+ * `hmm-lens check FILE` does: the file's own findings and the cross-function ones, the
+ * file being the whole tree.
+ */
 export async function analyseText(file: string, text: string, config?: WorkspaceConfig): Promise<FileAnalysis> {
-  return analyseFile(await getParser(), file, text, { catalogue: buildCatalogue(config) });
+  return (await analyseTexts([[file, text]], config))[0];
+}
+
+/** Several files analysed together (callers in one, callees in another). */
+export async function analyseTexts(files: [string, string][], config?: WorkspaceConfig): Promise<FileAnalysis[]> {
+  const parser = await getParser();
+  const catalogue = buildCatalogue(config);
+  return withCrossFunctionFindings(files.map(([f, t]) => analyseFileWithSummary(parser, f, t, { catalogue })));
 }
 
 /** Fixture C files (sorted), as absolute paths. */

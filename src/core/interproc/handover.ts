@@ -182,7 +182,10 @@ function diagnostic(file: FileSummary, fn: FunctionSummary, cand: UnheldCandidat
   return {
     ruleId: 'lock/release-unheld', severity: 'warning',
     message: `\`${cand.expr}\` is released at line ${cand.sites.map((x) => x.line).join(', ')} but ${fn.name}() never `
-      + `acquires it, and its callers do not hold it: ${shown.map(where).join(', ')}${sites.length > shown.length ? ', …' : ''}`,
+      + (sites.length
+        ? `acquires it, and its callers do not hold it: ${shown.map(where).join(', ')}${sites.length > shown.length ? ', …' : ''}`
+        : 'acquires it, and no caller in the analysed files holds it (it is reached through a pointer, macro or export; '
+          + `annotate __releases(${cand.expr}) if its callers hand the lock over)`),
     line: site.line, column: site.column, endLine: site.line, endColumn: site.column + Math.max(1, site.text.length),
     function: fn.name, lockKey: cand.key, related,
     flow: [...related, { line: site.line, column: site.column, message: `releases \`${cand.expr}\` without acquiring it` }],
