@@ -16,17 +16,20 @@ export const RULES: RuleInfo[] = [
   {
     id: 'lock/release-unheld', name: 'LockReleaseUnheld', level: 'warning',
     short: 'A lock is released on a path where it is not held',
-    full: 'On every path reaching the release, the lock was already released here, its trylock/killable acquire '
-      + 'failed, or its lock variable was never assigned; or the function ends with a scope lock (RCU, lazy MMU) '
-      + 'or a lock object on its own stack released that it never acquired. Releasing a lock the function never '
-      + 'touched is otherwise not reported: a caller may hold it. Unlock helpers (names with unlock/put/end/stop…) '
-      + 'and functions annotated __releases/__must_hold are exempt.',
+    full: 'On every path reaching the release (or on a path with no acquire between two releases), the lock was '
+      + 'already released here, its trylock/killable acquire failed, or its lock variable was never assigned; or '
+      + 'the function ends with a scope lock (RCU, lazy MMU) or a lock object on its own stack released that it '
+      + 'never acquired; or it releases a lock it never acquires and none of its callers in the analysed files '
+      + 'holds that lock at the call (entry points count as holding nothing for global locks). Releasing a lock '
+      + 'the function never touched is otherwise not reported: a caller may hold it. Unlock helpers (names with '
+      + 'unlock/put/end/stop…) and functions annotated __releases/__must_hold are exempt.',
   },
   {
     id: 'lock/double-acquire', name: 'LockDoubleAcquire', level: 'warning',
     short: 'A lock is acquired while this path already holds it',
-    full: 'A blocking acquire of a lock that this function acquired earlier on the same path and has not released. '
-      + 'Trylock forms are not reported.',
+    full: 'A blocking acquire of a lock that this function acquired earlier and has not released, on every path '
+      + 'reaching it or on a path with no release between the two acquires (a lock inside a loop whose unlock is '
+      + 'outside it). Trylock forms and nested RCU read sections are not reported.',
   },
 ];
 
