@@ -327,7 +327,7 @@ class LockFlow {
         return e.op === 'acquire'
           ? this.acquire(s, e.key, e.cls.kind, e.expr, e.site, 'always', undefined, true, false)
           : [this.release(s, e.key, e.cls.kind, e.expr, e.site, true)];
-      case 'assign': return [this.assign(s, e.target, e.value, e.rhs, e.iter)];
+      case 'assign': return [this.assign(s, e.target, e.value, e.rhs, e.iter ? e.line : undefined)];
       case 'call':
         this.noteCall(s, e);
         return this.call(this.consume(s, e), e.name, e.args, e.addrOf);
@@ -552,7 +552,10 @@ class LockFlow {
     else this.mustFindings.set(id, { refuted: true, make: () => undefined });
   }
 
-  private assign(s: State, target: string, value: ValueClass | 'unknown' | 'uninit' | 'step', rhs?: string, iter = false): State {
+  /** `iterLine`: the assignment is an iterator macro's turn, at that line. */
+  private assign(s: State, target: string, value: ValueClass | 'unknown' | 'uninit' | 'step', rhs?: string, iterLine?: number): State {
+    const iter = iterLine !== undefined;
+    const line = iterLine ?? 0;
     const t = clone(s);
     if (value === 'step') {
       // `ptep++`: a non-NULL pointer stays non-NULL; anything else becomes unknown.
@@ -588,9 +591,10 @@ class LockFlow {
         continue;
       }
       if (!dependsOn(e.expr, target)) continue;
-      // `damon_for_each_target(t, ctx)` with ctx->kdamond_lock held: the loop moves its cursor,
-      // it does not replace the container whose lock is held.
-      if (iter && e.expr !== target) continue;
+      // `damon_for_each_target(t, ctx)` with ctx->kdamond_lock taken before the loop: the loop moves
+      // its cursor, not the container whose lock is held. (A lock taken inside the loop on an
+      // argument's field, `for_each_set_qtype(c, i, q, t) mutex_lock(&q->lock)`, is on the cursor.)
+      if (iter && e.expr !== target && e.acquires.length > 0 && e.acquires.every((a) => a.line < line)) continue;
       // Overwriting the only name of a held lock (`folio = next` in a collect loop) hands it off:
       // the object went into an array or list the function no longer names. (This hides a
       // leak inside such loops; reporting it would flag every collect-and-lock loop in mm/.)
@@ -615,7 +619,12 @@ class LockFlow {
     const flag = addrOf.find((a) => LOCK_FLAG.test(a) && this.cfg.tested.has(a) && this.locals.has(a));
     if (flag) return this.flagCall(s, flag);
     const t = clone(s);
-    for (const a of addrOf) { killFacts(t, a); t.uninit.delete(rootOf(a) ?? a); }
+    for (const a of addrOf) {
+      killFacts(t, a);
+      t.uninit.delete(rootOf(a) ?? a);
+      // `grab_folio(…, &folio)` refills the variable: a released lock under the old value is gone.
+      for (const [k, e] of t.locks) if (e.status === 'released' && dependsOn(e.expr, a)) t.locks.delete(k);
+    }
     if (lockish) {
       // An unknown *lock* helper given our lock may take or drop it: forget what we knew.
       for (const [k, e] of t.locks) if (args.includes(e.expr) || args.some((a) => e.expr.startsWith(`${a}->`))) t.locks.delete(k);
@@ -866,6 +875,8 @@ class LockFlow {
   private rootCategory(key: string, expr: string): string {
     const root = rootOf(expr);
     if (!root || !/^[A-Za-z_]\w*$/.test(expr.replace(/->.*|\..*|\[.*/, '')) && expr.startsWith('*')) return 'other';
+    // `d_inode(dir)`, `tlink_tcon(t)->lock`: the lock comes out of a call, not from a global.
+    if (new RegExp(`^\\*?${root}\\(`).test(expr)) return 'other';
     if (GLOBAL_LOCKS.has(key)) return 'scope';
     if (this.cfg.stackObjects.has(root) && expr === root) return 'stack';
     if (this.cfg.params.includes(root)) return 'param';

@@ -163,12 +163,6 @@ export const LOCK_VERBS: LockVerb[] = ([
     ['mmu_notifier_invalidate_range_start_nonblock', 'acquire', A0, 'zero'],
     ['mmu_notifier_invalidate_range_end', 'release', A0],
   ]),
-  ...family('inode', 'inode_lock', [
-    ['inode_lock', 'acquire', A0], ['inode_unlock', 'release', A0],
-    ['inode_lock_shared', 'acquire', A0], ['inode_unlock_shared', 'release', A0],
-    ['inode_trylock', 'acquire', A0, 'nonzero'], ['inode_trylock_shared', 'acquire', A0, 'nonzero'],
-    ['inode_lock_nested', 'acquire', A0],
-  ]),
   ...family('invalidate', 'invalidate_lock', [
     ['filemap_invalidate_lock', 'acquire', A0], ['filemap_invalidate_unlock', 'release', A0],
     ['filemap_invalidate_lock_shared', 'acquire', A0], ['filemap_invalidate_unlock_shared', 'release', A0],
