@@ -4,13 +4,12 @@ import type { CParser, Node } from './parse/parser';
 import { maskKernelSource, type AnnotationNote, type MaskResult } from './parse/mask';
 import { firstBranchOnly } from './parse/preproc';
 import { buildCfg, declName } from './flow/cfg';
-import { analyseLocks, domainOf, type LockFlowResult } from './flow/lockflow';
+import { analyseLocks, domainOf, lockHelper, type LockFlowResult, type OutsideView } from './flow/lockflow';
 import type { Catalogue } from './locks/table';
 import type { FileAnalysis, FunctionAnalysis, Diagnostic, Unanalysed } from './model';
 import { scanReferences, type NameUse } from './parse/refs';
 import type { FileSummary, FunctionSummary, SummaryCall } from './interproc/summary';
 import { CallIndex } from './interproc/handover';
-import { lockHelper, type OutsideView } from './flow/lockflow';
 
 export interface AnalyseOptions {
   catalogue: Catalogue;
@@ -134,12 +133,12 @@ function summarise(o: FunctionOutcome, shape: { fileLocal: boolean; calls: { nam
   const calls: SummaryCall[] = shape.calls.map(({ name, line }) => {
     const c = seen.get(`${line}:${name}`);
     if (c) return c;
-    if (fn.notAnalysed || o.outside) return { callee: name, line, args: [] };
-    return { callee: name, line, args: [], held: [], released: [] };
+    if (fn.notAnalysed || o.outside) return { callee: name, line };
+    return { callee: name, line, held: [], released: [] };
   });
   return {
     name: fn.name, startLine: fn.startLine, endLine: fn.endLine, fileLocal: shape.fileLocal, calls,
-    acquired: o.outside?.acquired ?? [], handedIn: o.outside?.handedIn ?? [],
+    acquired: o.outside?.acquired ?? [],
     annotated: o.annotated ?? false, candidates: o.outside?.candidates ?? [], returnsHeld: o.outside?.returnsHeld ?? [],
     lockHelperCalls: [...new Set(shape.calls.map((c) => c.name).filter((n) => lockHelper(n) && !catalogue.verbs.has(n)))],
   };
@@ -267,7 +266,5 @@ function firstErrorLine(n: Node): number {
 }
 
 function lineCount(text: string): number {
-  let n = 1;
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) n++;
-  return n;
+  return lineStarts(text).length;
 }

@@ -128,7 +128,7 @@ function lockFindings(parser: CParser, tree: FileSummary[], index: number, rel: 
   const cross = new CallIndex(files).check(mine, (_g, c, v) => why.push(`${c.expr}: ${v.t === 'free' ? 'reported' : `${v.t}, ${v.why}`}`));
   if (!why.length) {
     const g = r.summary.functions.find((x) => mine(r.summary, x));
-    why.push(`no cross-function candidate; handedIn=${g?.handedIn.join(',')}; acquired=${g?.acquired.join(',')}`);
+    why.push(`no cross-function candidate; acquired here: ${g?.acquired.join(', ') || 'nothing'}`);
   }
   return (cross.get(rel) ?? []).filter(inFn).length;
 }

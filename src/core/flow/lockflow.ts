@@ -51,6 +51,8 @@ interface Entry {
   depth?: number;
 }
 
+interface ReturnState { node: CfgNode; s: State }
+
 interface SiteIndex { nodeOf: Map<string, number>; acquire: Map<string, number[]>; release: Map<string, number[]> }
 
 interface State {
@@ -86,7 +88,7 @@ export interface LockFlowResult {
 }
 
 /** Lock state at one call of another function: keys held, and keys released, on some path reaching it. */
-export interface CallLocks { callee: string; line: number; args: string[]; held: string[]; released: string[] }
+export interface CallLocks { callee: string; line: number; held: string[]; released: string[] }
 
 /** A release of a lock the function never took, not reported here because a caller may hold the lock. */
 export interface UnheldCandidate {
@@ -99,8 +101,6 @@ export interface OutsideView {
   calls: CallLocks[];
   /** Keys this function acquires unconditionally somewhere (it cannot be called with them held). */
   acquired: string[];
-  /** Keys it releases or asserts without having acquired them (its callers hand them in). */
-  handedIn: string[];
   candidates: UnheldCandidate[];
   /** Keys this function acquired and still holds on some return (it locks for its caller). */
   returnsHeld: string[];
@@ -169,6 +169,7 @@ class LockFlow {
   private readonly acquiredAlways = new Set<string>();
   private readonly asserted = new Set<string>();
   private readonly candidates: UnheldCandidate[] = [];
+  private exitStates?: ReturnState[];
 
   constructor(private readonly cfg: Cfg, private readonly fn: FunctionContext) {
     this.locals = cfg.locals;
@@ -211,7 +212,6 @@ class LockFlow {
       outside: {
         calls: [...this.callLocks.values()],
         acquired: [...this.acquiredAlways],
-        handedIn: [...new Set([...this.unheldReleases.keys(), ...this.asserted])],
         candidates: this.candidates,
         returnsHeld: this.returnsHeld(),
       },
@@ -349,7 +349,7 @@ class LockFlow {
         const root = rootOf(expr);
         const definite = prev.acquires.length > 0 && !prev.fromCaller && !prev.escaped
           && !(root && this.cfg.tested.has(root)) && !this.eventBetween('release', key, prev.acquires, site);
-        (definite ? (_: string, f: () => void) => f() : this.must.bind(this))(siteId, () => this.report(siteId, {
+        this.finding(siteId, definite, () => this.report(siteId, {
           ruleId: 'lock/double-acquire', site, lock: expr, key,
           message: `\`${expr}\` is acquired at line ${site.line} while already held${prev.acquires.length
             ? ` since line ${prev.acquires.map((a) => a.line).join(', ')}` : ' (the caller holds it)'}`,
@@ -449,7 +449,7 @@ class LockFlow {
         // unlock…unlock in sequence): then the double release does not hinge on a correlation
         // the analysis might have missed.
         const definite = prev.releases.length > 0 && !prev.failedAt && !this.eventBetween('acquire', key, prev.releases, site);
-        (definite ? (_: string, f: () => void) => f() : this.must.bind(this))(relId, () => this.report(relId, {
+        this.finding(relId, definite, () => this.report(relId, {
           ruleId: 'lock/release-unheld', site, lock: expr, key,
           message: prev.failedAt
             ? `\`${expr}\` is released at line ${site.line} but the attempt to acquire it at line ${prev.failedAt.line} failed on this path`
@@ -504,7 +504,10 @@ class LockFlow {
     const nodeOf = new Map<string, number>();
     const acquire = new Map<string, number[]>();
     const release = new Map<string, number[]>();
-    const add = (m: Map<string, number[]>, d: string, id: number): void => { m.set(d, [...(m.get(d) ?? []), id]); };
+    const add = (m: Map<string, number[]>, d: string, id: number): void => {
+      const ids = m.get(d);
+      if (ids) ids.push(id); else m.set(d, [id]);
+    };
     for (const n of this.cfg.nodes) {
       for (const e of n.events) {
         if (e.t === 'lock' || e.t === 'guard') {
@@ -540,6 +543,12 @@ class LockFlow {
     }
     this.reachCache.set(id, seen);
     return seen;
+  }
+
+  /** A finding made now when `definite`, else a "must" finding that any contradicting state refutes. */
+  private finding(id: string, definite: boolean, make: () => void): void {
+    if (definite) make();
+    else this.must(id, make);
   }
 
   private must(id: string, make: () => void): void {
@@ -717,12 +726,8 @@ class LockFlow {
   private checkExits(): void {
     const wrapper = this.annotatedAcquirer() || this.fn.acquireWrapper
       || (WRAPPER_NAME.test(this.fn.name) && !NOT_WRAPPER_NAME.test(this.fn.name));
-    interface Exit { node: CfgNode; s: State }
-    const exits: Exit[] = [];
-    for (const node of this.cfg.nodes) {
-      if (node.kind !== 'return') continue;
-      for (const s of this.inStates[node.id].values()) exits.push({ node, s });
-    }
+    type Exit = ReturnState;
+    const exits = this.returnStates();
     const byLock = new Map<string, { held: Exit[]; free: Exit[] }>();
     for (const x of exits) {
       for (const [k, e] of x.s.locks) {
@@ -801,14 +806,10 @@ class LockFlow {
       const expr = k.slice(k.indexOf(':') + 1);
       const category = this.rootCategory(k, expr);
       // Ends released on some return, having dropped more than it took: the caller's lock is gone.
-      let ends = false;
-      for (const node of this.cfg.nodes) {
-        if (node.kind !== 'return') continue;
-        for (const st of this.inStates[node.id].values()) {
-          const e = st.locks.get(k);
-          if (e?.status === 'released' && (e.fromNothing || e.callersDropped)) ends = true;
-        }
-      }
+      const ends = this.returnStates().some(({ s: st }) => {
+        const e = st.locks.get(k);
+        return e?.status === 'released' && (e.fromNothing || e.callersDropped);
+      });
       if (!ends) continue;
       if (closing || !(this.fn.unheldRoots ?? DEFAULT_UNHELD_ROOTS).includes(category)) {
         // Whether a caller hands this lock in is for the cross-function check to decide.
@@ -841,31 +842,37 @@ class LockFlow {
    */
   private droppedForCaller(): string[] {
     const out = new Set<string>();
-    for (const node of this.cfg.nodes) {
-      if (node.kind !== 'return') continue;
-      for (const st of this.inStates[node.id].values()) {
-        for (const [k, e] of st.locks) if (e.status === 'released' && (e.callersDropped || e.fromNothing) && !e.byCallee) out.add(domainOf(k));
-      }
+    for (const { s: st } of this.returnStates()) {
+      for (const [k, e] of st.locks) if (e.status === 'released' && (e.callersDropped || e.fromNothing) && !e.byCallee) out.add(domainOf(k));
     }
     return [...out];
   }
 
   private returnsHeld(): string[] {
     const out = new Set<string>();
-    for (const node of this.cfg.nodes) {
-      if (node.kind !== 'return') continue;
-      for (const st of this.inStates[node.id].values()) {
-        for (const [k, e] of st.locks) if (e.status === 'held' && !e.fromCaller && !e.guard) out.add(k);
-      }
+    for (const { s: st } of this.returnStates()) {
+      for (const [k, e] of st.locks) if (e.status === 'held' && !e.fromCaller && !e.guard) out.add(k);
     }
     return [...out];
+  }
+
+  /** Every state that reaches a return, with its return node (computed once, after the fixpoint). */
+  private returnStates(): ReturnState[] {
+    if (this.exitStates) return this.exitStates;
+    const out: ReturnState[] = [];
+    for (const node of this.cfg.nodes) {
+      if (node.kind !== 'return') continue;
+      for (const s of this.inStates[node.id].values()) out.push({ node, s });
+    }
+    this.exitStates = out;
+    return out;
   }
 
   /** Lock state at a call, unioned over every state that reaches it. */
   private noteCall(s: State, e: Extract<Event, { t: 'call' }>): void {
     const id = `${e.line}:${e.name}`;
     let c = this.callLocks.get(id);
-    if (!c) { c = { callee: e.name, line: e.line, args: e.args, held: [], released: [] }; this.callLocks.set(id, c); }
+    if (!c) { c = { callee: e.name, line: e.line, held: [], released: [] }; this.callLocks.set(id, c); }
     for (const [k, entry] of s.locks) {
       const list = entry.status === 'held' ? c.held : c.released;
       if (!list.includes(k)) list.push(k);

@@ -13,8 +13,6 @@ export interface FunctionSummary {
   calls: SummaryCall[];
   /** Lock keys acquired unconditionally somewhere in the function. */
   acquired: string[];
-  /** Lock keys it releases or asserts without acquiring them: its callers hand them in. */
-  handedIn: string[];
   /** Annotated __must_hold/__releases/__acquires…: the contract is written down. */
   annotated: boolean;
   /** Lock helpers it calls that the catalogue does not know (`lock_cluster`, `z3fold_page_lock`). */
