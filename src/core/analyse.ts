@@ -44,7 +44,7 @@ export function withCrossFunctionFindings(results: FileResult[]): FileAnalysis[]
 
 export function analyseFileWithSummary(parser: CParser, path: string, text: string, opts: AnalyseOptions): FileResult {
   const result: FileAnalysis = { path, functions: [], diagnostics: [], unanalysed: [] };
-  const summary: FileSummary = { path, functions: [], addressed: new Set(), inMacros: new Set() };
+  const summary: FileSummary = { path, functions: [], addressed: new Set(), inMacros: new Set(), blind: new Set() };
   let mask: MaskResult;
   try {
     mask = maskKernelSource(text);
@@ -105,11 +105,31 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
     result.functions.push(out.fn);
     if (out.shape) summary.functions.push(summarise(out, out.shape, opts.catalogue));
     result.diagnostics.push(...out.diagnostics.filter((d) => !releasedByCounterpart(d, out.fn.name, releasers)));
-    if (out.unanalysed) result.unanalysed.push(out.unanalysed);
+    if (out.unanalysed) {
+      result.unanalysed.push(out.unanalysed);
+      // The locks a function we could not analyse names: the cross-function check cannot rule it out.
+      const body = text.slice(starts[out.fn.startLine - 1] ?? 0, starts[out.fn.endLine] ?? text.length);
+      for (const k of lockArgsNamed(body)) summary.blind.add(k);
+    }
   }
   if (!parsed) result.unanalysed.push({ startLine: 1, endLine: lineCount(text), reason: 'the parser gave no tree' });
   result.diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
   return { analysis: result, summary };
+}
+
+/**
+ * `owner.field` (or a bare name) of each argument of a lock-like call in `body`, lexically:
+ * `spin_lock_irqsave(&observed.lock, flags)` gives `observed.lock` and `flags`.
+ */
+function lockArgsNamed(body: string): string[] {
+  const out: string[] = [];
+  for (const m of body.matchAll(/\b\w*(?:lock|mutex|sem|rcu)\w*\s*\(([^;{}]*)\)/gi)) {
+    for (const arg of m[1].split(',')) {
+      const parts = arg.replace(/[&*()\s]/g, '').replace(/\[[^\]]*\]/g, '').split(/->|\./);
+      if (parts.every((p) => /^[A-Za-z_]\w*$/.test(p))) out.push(parts.slice(-2).join('.'));
+    }
+  }
+  return out;
 }
 
 /** Calls lexically inside [from, to), with their line. */
@@ -140,6 +160,7 @@ function summarise(o: FunctionOutcome, shape: { fileLocal: boolean; calls: { nam
     name: fn.name, startLine: fn.startLine, endLine: fn.endLine, fileLocal: shape.fileLocal, calls,
     acquired: o.outside?.acquired ?? [],
     annotated: o.annotated ?? false, candidates: o.outside?.candidates ?? [], returnsHeld: o.outside?.returnsHeld ?? [],
+    owners: o.outside?.owners ?? { taken: [], handed: [], opened: [] },
     lockHelperCalls: [...new Set(shape.calls.map((c) => c.name).filter((n) => lockHelper(n) && !catalogue.verbs.has(n)))],
   };
 }
@@ -222,7 +243,8 @@ function analyseFunction(parser: CParser, fn: Node, text: string, mask: MaskResu
   const run = (node: Node): FunctionOutcome => {
     const cfg = buildCfg({ fn: node, catalogue: opts.catalogue, loopMacros: mask.loopMacros });
     const acquireWrapper = opts.catalogue.acquireWrappers.has(name);
-    const r = analyseLocks(cfg, { name, annotations, maxSteps: opts.maxSteps, acquireWrapper });
+    const lockedCallbacks = opts.catalogue.lockedCallbacks;
+    const r = analyseLocks(cfg, { name, annotations, maxSteps: opts.maxSteps, acquireWrapper, lockedCallbacks });
     if (r.overBudget) return skip(r.overBudget);
     info.lockPairs = r.pairs;
     const calls = [...new Set(cfg.nodes.flatMap((n) => n.events.flatMap((e) => (e.t === 'call' ? [e.name] : []))))];
@@ -230,7 +252,7 @@ function analyseFunction(parser: CParser, fn: Node, text: string, mask: MaskResu
       fn: info, diagnostics: r.diagnostics, callerReleaseDomains: r.callerReleaseDomains, calls,
       outside: r.outside, annotated: annotations.length > 0,
       rerun: (calleeReleases, calleeAcquires) => analyseLocks(cfg, {
-        name, annotations, maxSteps: opts.maxSteps, acquireWrapper, calleeReleases, calleeAcquires,
+        name, annotations, maxSteps: opts.maxSteps, acquireWrapper, calleeReleases, calleeAcquires, lockedCallbacks,
       }),
     };
   };

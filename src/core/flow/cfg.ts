@@ -78,6 +78,8 @@ export interface Cfg {
   stackObjects: Set<string>;
   /** Variables set by a call that may hand back a locked object (`f = get_locked(…)`, `get_it(&f)`). */
   fromCalls: Set<string>;
+  /** Declared type of each parameter and local (`struct zs_pool *pool` → `zs_pool`). */
+  types: Map<string, string>;
 }
 
 interface GuardScope { cls: GuardClass; key: string; expr: string; site: Site; block: number }
@@ -113,6 +115,7 @@ class Builder {
   private readonly lockedVars = new Set<string>();
   private readonly stackObjects = new Set<string>();
   private readonly fromCalls = new Set<string>();
+  private readonly types = new Map<string, string>();
   /** `struct mm_struct *mm = current->mm;` never reassigned: lock keys use `current->mm`. */
   private readonly initFrom = new Map<string, string>();
   private readonly assignCount = new Map<string, number>();
@@ -149,7 +152,7 @@ class Builder {
     }
     for (const n of this.nodes) if (n.kind === 'branch') n.armReleases = [this.armReleases(n.succ[0]), this.armReleases(n.succ[1])];
     return { nodes: this.nodes, params: this.params, locals: this.locals, tested, lockedVars: this.lockedVars,
-      stackObjects: this.stackObjects, fromCalls: this.fromCalls };
+      stackObjects: this.stackObjects, fromCalls: this.fromCalls, types: this.types };
   }
 
   private canonicaliseLockKeys(): void {
@@ -224,7 +227,12 @@ class Builder {
       if (!p || p.type !== 'parameter_declaration') continue;
       const name = declName(p.childForFieldName('declarator'));
       if (name) this.params.push(name);
+      this.noteType(name, p.childForFieldName('type'));
     }
+  }
+
+  private noteType(name: string | undefined, type: Node | null): void {
+    if (name && type) this.types.set(name, type.text.replace(/^(struct|union)\s+/, '').replace(/\s+/g, ' '));
   }
 
   private collectLabels(body: Node): void {
@@ -665,11 +673,13 @@ class Builder {
         const name = declName(c.childForFieldName('declarator'));
         const value = c.childForFieldName('value');
         if (name) this.locals.add(name);
+        this.noteType(name, type);
         if (!value || !name) continue;
         if (/^[A-Za-z_]\w*(->\w+)+$/.test(value.text.replace(/\s+/g, ''))) this.initFrom.set(name, value.text.replace(/\s+/g, ''));
         this.assignInto(out, name, value, '=');
       } else if (c.type === 'identifier' || c.type === 'pointer_declarator' || c.type === 'array_declarator') {
         const name = declName(c);
+        this.noteType(name, type);
         if (name) {
           this.locals.add(name);
           if (c.type !== 'array_declarator') out.push({ t: 'assign', target: name, value: 'uninit', line: c.startPosition.row + 1 });

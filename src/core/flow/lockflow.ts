@@ -75,6 +75,8 @@ export interface FunctionContext {
   calleeReleases?: Map<string, string[]>;
   /** Functions of the same file that may return holding locks of these domains (`do_page_mkwrite`). */
   calleeAcquires?: Map<string, string[]>;
+  /** Calls that take a lock and hand it to a callback (catalogue LOCKED_CALLBACKS): name → domain, lock argument. */
+  lockedCallbacks?: Map<string, { domain: string; lock: number }>;
 }
 
 export interface LockFlowResult {
@@ -93,6 +95,8 @@ export interface CallLocks { callee: string; line: number; held: string[]; relea
 /** A release of a lock the function never took, not reported here because a caller may hold the lock. */
 export interface UnheldCandidate {
   key: string; expr: string; root: 'param' | 'local' | 'global'; paramIndex?: number; sites: Site[];
+  /** ownerKeys(key) (none when the function takes a lock alike): how other functions' use of this lock is found. */
+  owners: string[];
   /** The function is named as an unlock helper (…_unlock, …_put, …_stop): releasing is its job. */
   closing: boolean;
 }
@@ -104,6 +108,13 @@ export interface OutsideView {
   candidates: UnheldCandidate[];
   /** Keys this function acquired and still holds on some return (it locks for its caller). */
   returnsHeld: string[];
+  /**
+   * Owner keys (see ownerKeys) of the locks this function takes unconditionally, and of those
+   * its caller hands it: released without being taken here, asserted held
+   * (`lockdep_assert_held`), named in a __must_hold/__releases annotation (domain `*`); and of
+   * those it opens for another function: returned held, or taken and released nowhere here.
+   */
+  owners: { taken: string[]; handed: string[]; opened: string[] };
 }
 
 const DEFAULT_MAX_STEPS = 60000;
@@ -167,6 +178,10 @@ class LockFlow {
   /** Lock keys held / released at each call of another function (`line:name`). */
   private readonly callLocks = new Map<string, CallLocks>();
   private readonly acquiredAlways = new Set<string>();
+  /** Keys released here without being taken, or taken from the caller. */
+  private readonly handedIn = new Set<string>();
+  /** Keys a call takes and hands to a callback (`kref_put_mutex(…, release, &l)`). */
+  private readonly handedToCallback = new Set<string>();
   private readonly asserted = new Set<string>();
   private readonly candidates: UnheldCandidate[] = [];
   private exitStates?: ReturnState[];
@@ -214,6 +229,14 @@ class LockFlow {
         acquired: [...this.acquiredAlways],
         candidates: this.candidates,
         returnsHeld: this.returnsHeld(),
+        owners: {
+          taken: [...new Set([...this.acquiredAlways].flatMap((k) => this.ownerKeys(k)))],
+          // Returning with a lock held hands it to a caller just as releasing an untaken one takes it from one.
+          opened: [...new Set([...this.returnsHeld(), ...this.neverReleased(), ...this.handedToCallback].flatMap((k) => this.ownerKeys(k)))],
+          handed: [...new Set([...this.handedIn, ...this.asserted,
+            ...this.fn.annotations.filter((a) => a.name !== 'acquires' && a.name !== 'cond_acquires')
+              .flatMap((a) => a.args.map((x) => `*:${x.replace(/\s+/g, '')}`))].flatMap((k) => this.ownerKeys(k)))],
+        },
       },
     };
   }
@@ -430,6 +453,7 @@ class LockFlow {
       if (prev.fromCaller) {
         this.addPair(key, kind, expr, null, site);
         callersDropped = true;
+        this.handedIn.add(key);
       }
       this.refute(relId);
       this.refute(uninitId);
@@ -437,6 +461,7 @@ class LockFlow {
       this.addPair(key, kind, expr, null, site);
       if (!prev) {
         callersDropped = true;
+        this.handedIn.add(key);
         if (!guard) {
           const sites = this.unheldReleases.get(key) ?? [];
           if (!sites.some((x) => x.line === site.line && x.column === site.column)) sites.push(site);
@@ -623,6 +648,8 @@ class LockFlow {
   }
 
   private call(s: State, name: string, args: string[], addrOf: string[]): State[] {
+    const cb = this.fn.lockedCallbacks?.get(name);
+    if (cb && args[cb.lock]) this.handedToCallback.add(`${cb.domain}:${args[cb.lock]}`);
     const lockish = lockHelper(name);
     if (addrOf.length === 0 && !lockish) return [s];
     const flag = addrOf.find((a) => LOCK_FLAG.test(a) && this.cfg.tested.has(a) && this.locals.has(a));
@@ -819,7 +846,7 @@ class LockFlow {
         const fromCallee = category === 'local' && this.cfg.fromCalls.has(root);
         if (category === 'param' || category === 'global' || category === 'scope' || (category === 'local' && !fromCallee)) {
           const paramIndex = category === 'param' ? this.cfg.params.indexOf(root) : undefined;
-          this.candidates.push({ key: k, expr, root: category === 'scope' ? 'global' : category,
+          this.candidates.push({ key: k, expr, root: category === 'scope' ? 'global' : category, owners: this.takesAlike(k) ? [] : this.ownerKeys(k),
             ...(paramIndex !== undefined ? { paramIndex } : {}), sites, closing });
         }
         continue;
@@ -846,6 +873,13 @@ class LockFlow {
       for (const [k, e] of st.locks) if (e.status === 'released' && (e.callersDropped || e.fromNothing) && !e.byCallee) out.add(domainOf(k));
     }
     return [...out];
+  }
+
+  /** Keys of locks taken here and released nowhere in this function (kept, handed on, or lost track of). */
+  private neverReleased(): string[] {
+    const out: string[] = [];
+    for (const [id, p] of this.pairs) if (p.acquire && p.releases.size === 0) out.push(id.slice(0, id.lastIndexOf('@')));
+    return out;
   }
 
   private returnsHeld(): string[] {
@@ -877,6 +911,40 @@ class LockFlow {
       const list = entry.status === 'held' ? c.held : c.released;
       if (!list.includes(k)) list.push(k);
     }
+  }
+
+  /**
+   * The names under which functions' uses of a lock are compared (handover.ts): the owner of the
+   * lock field and the field. `spin:pool->lock` with `struct zs_pool *pool` gives
+   * ['spin:zs_pool.lock', 'spin:pool.lock'] (type first); `spin:cc->zone->lock` gives
+   * ['spin:zone.lock']; a bare name, a call or an untyped variable's field gives none.
+   */
+  private ownerKeys(key: string): string[] {
+    const domain = domainOf(key);
+    const parts = key.slice(domain.length + 1).replace(/^[&*]+/, '').replace(/\[[^\]]*\]/g, '').split(/->|\./);
+    if (!parts.every((p) => /^[A-Za-z_]\w*$/.test(p))) return [];
+    const isVar = (n: string): boolean => this.locals.has(n) || this.cfg.params.includes(n);
+    if (parts.length === 1) return isVar(parts[0]) || GLOBAL_LOCKS.has(key) ? [] : [`${domain}:${parts[0]}`]; // a global lock
+    const last = parts[parts.length - 1];
+    const owner = parts[parts.length - 2];
+    if (parts.length > 2) return [`${domain}:${owner}.${last}`];
+    const type = this.cfg.types.get(owner);
+    if (!isVar(owner)) return [`${domain}:${owner}.${last}`]; // a global object: its name is its identity
+    return type && /^[A-Za-z_]\w*$/.test(type) ? [`${domain}:${type}.${last}`, `${domain}:${owner}.${last}`] : [];
+  }
+
+  /**
+   * The function takes a lock of the same domain and field name somewhere (`down_write(&a->l)`
+   * then `up_write(&b->l)` with b == a on some path): a release of it "never taken" is more
+   * likely our lost track of an alias than a missing acquire.
+   */
+  private takesAlike(key: string): boolean {
+    const domain = domainOf(key);
+    const field = /(\w+)\W*$/.exec(key)?.[1];
+    for (const [id, p] of this.pairs) {
+      if (p.acquire && id.startsWith(`${domain}:`) && /(\w+)\W*$/.exec(id.slice(0, id.lastIndexOf('@')))?.[1] === field) return true;
+    }
+    return false;
   }
 
   private rootCategory(key: string, expr: string): string {

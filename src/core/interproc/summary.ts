@@ -20,6 +20,8 @@ export interface FunctionSummary {
   candidates: UnheldCandidate[];
   /** Lock keys it acquires and still holds on some return: it locks for its caller. */
   returnsHeld: string[];
+  /** Owner keys of the locks it takes itself, of those its callers hand it, and of those it leaves held (lockflow ownerKeys). */
+  owners: { taken: string[]; handed: string[]; opened: string[] };
 }
 
 export interface SummaryCall extends Omit<CallLocks, 'held' | 'released'> {
@@ -34,4 +36,6 @@ export interface FileSummary {
   addressed: Set<string>;
   /** Names that appear in preprocessor lines (a macro may call them). */
   inMacros: Set<string>;
+  /** Locks (`owner.field` or a bare name) that functions we could not analyse pass to lock-like calls. */
+  blind: Set<string>;
 }

@@ -301,3 +301,15 @@ export const PLAIN_ACCESSORS: string[] = [
   'this_cpu_ptr', 'per_cpu_ptr', 'raw_cpu_ptr', 'get_cpu_ptr', 'NODE_DATA', 'page_pgdat', 'folio_pgdat',
   'page_zone', 'folio_zone', 'lruvec_pgdat', 'mem_cgroup_lruvec', 'SHMEM_I', 'HUGETLB_I', 'I_BDEV', 'bdi_wb',
 ];
+
+/**
+ * Calls that take a lock and call a function of theirs with it held, which releases it
+ * (`kref_put_mutex(&sp->ref, syncpt_release, &host->lock)`): the lock goes to that function.
+ * `lock` is the index of the lock argument.
+ */
+export interface LockedCallback { name: string; domain: string; lock: number }
+
+export const LOCKED_CALLBACKS: LockedCallback[] = [
+  { name: 'kref_put_mutex', domain: 'mutex', lock: 2 },
+  { name: 'kref_put_lock', domain: 'spin', lock: 2 },
+];

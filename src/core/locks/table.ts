@@ -2,7 +2,7 @@
 // user's workspace file (.hmm-lens.json). Pure: the caller reads the file.
 import {
   LOCK_VERBS, GUARD_CLASSES, NORETURN_CALLS, NORETURN_IF_TRUE, TRUTH_WRAPPERS, LOCK_CONSUMERS, ACQUIRE_WRAPPERS,
-  IN_PLACE_ITERATORS, PLAIN_ACCESSORS,
+  IN_PLACE_ITERATORS, PLAIN_ACCESSORS, LOCKED_CALLBACKS, type LockedCallback,
   type LockVerb, type GuardClass, type HeldWhen, type LockOp, type LockOperand, type LockConsumer,
 } from './catalogue';
 
@@ -21,6 +21,8 @@ export interface Catalogue {
   inPlaceIterators: RegExp;
   /** Calls whose result is never returned locked. */
   plainAccessors: Set<string>;
+  /** Calls that take a lock and hand it to a callback of theirs (`kref_put_mutex`). */
+  lockedCallbacks: Map<string, LockedCallback>;
 }
 
 /** The workspace file's shape (documented in README.md, "Workspace file"). */
@@ -118,7 +120,7 @@ export function buildCatalogue(config: WorkspaceConfig = {}): Catalogue {
   const guards = new Map<string, GuardClass>();
   for (const g of GUARD_CLASSES) guards.set(g.name, g);
   for (const g of config.guards ?? []) guards.set(g.name, { name: g.name, domain: g.domain, kind: g.kind ?? g.domain, global: g.global });
-  const words = [...verbs.keys(), 'guard', 'scoped_guard', 'scoped_cond_guard', '__acquires', '__releases', '__must_hold'];
+  const words = [...verbs.keys(), ...LOCKED_CALLBACKS.map((c) => c.name), 'guard', 'scoped_guard', 'scoped_cond_guard', '__acquires', '__releases', '__must_hold'];
   return {
     verbs,
     guards,
@@ -131,6 +133,7 @@ export function buildCatalogue(config: WorkspaceConfig = {}): Catalogue {
     mention: new RegExp(`\\b(?:${words.map(escape).join('|')})\\b`),
     inPlaceIterators: IN_PLACE_ITERATORS,
     plainAccessors: new Set(PLAIN_ACCESSORS),
+    lockedCallbacks: new Map(LOCKED_CALLBACKS.map((c) => [c.name, c])),
   };
 }
 

@@ -162,6 +162,7 @@ export function maskKernelSource(text: string): MaskResult {
       continue;
     }
     if (/^(COMPAT_)?SYSCALL_DEFINE[0-6]$/.test(name)) { maskSyscall(text, buf, at, name, open); continue; }
+    if (maskBareMacroLine(text, buf, at, name, open)) { ident.lastIndex = open + 1; continue; }
     if (name.length >= 5 && LOOP_MACRO_NAME.test(name)) {
       // Only statement position: first token on its line, and not a call followed by ';'.
       let j = at - 1;
@@ -181,6 +182,24 @@ export function maskKernelSource(text: string): MaskResult {
     }
   }
   return { text: buf.join(''), annotations, loopMacros };
+}
+
+/**
+ * `NOKPROBE_SYMBOL(fn)` alone on a line at file scope, with no `;`: tree-sitter glues it to the
+ * next function's header and that function is lost. Blanked when the macro starts at column 0,
+ * is all capitals, and neither `;`, `{` nor `,` follows it (a `DEFINE_X(a)\n{` header stays).
+ */
+function maskBareMacroLine(text: string, buf: string[], at: number, name: string, open: number): boolean {
+  if (at > 0 && text[at - 1] !== '\n') return false;
+  if (!/^[A-Z][A-Z0-9_]+$/.test(name) || (at > 1 && text[at - 2] === '\\')) return false;
+  const close = matchParen(text, open);
+  if (close < 0) return false;
+  const eol = text.indexOf('\n', close);
+  if (text.slice(close + 1, eol < 0 ? text.length : eol).trim() !== '') return false;
+  const next = skipSpace(text, close + 1);
+  if (next < text.length && (text[next] === ';' || text[next] === '{' || text[next] === ',')) return false;
+  blank(buf, at, close + 1);
+  return true;
 }
 
 /** `container_of(p, struct T, m)`: blank `struct` when it stands alone as a macro argument. */
