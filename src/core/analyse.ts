@@ -4,7 +4,7 @@ import type { CParser, Node } from './parse/parser';
 import { maskKernelSource, type AnnotationNote, type MaskResult } from './parse/mask';
 import { firstBranchOnly } from './parse/preproc';
 import { buildCfg, declName } from './flow/cfg';
-import { analyseLocks, domainOf, lockHelper, type LockFlowResult, type OutsideView } from './flow/lockflow';
+import { analyseLocks, domainOf, lockHelper, type CalleeRelease, type LockFlowResult, type OutsideView } from './flow/lockflow';
 import type { Catalogue } from './locks/table';
 import type { FileAnalysis, FunctionAnalysis, Diagnostic, Unanalysed } from './model';
 import { scanReferences, type NameUse } from './parse/refs';
@@ -73,18 +73,19 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
   const releasers = new Map(outcomes.map((o) => [o.fn.name, o.callerReleaseDomains]));
   // Second pass, only where it can matter: a function with findings that calls a same-file
   // function which releases its caller's locks (`return hugetlb_no_page(…)` drops the vma lock).
-  const calleeReleases = new Map<string, string[]>();
-  for (const [name, domains] of releasers) if (domains?.length) calleeReleases.set(name, domains);
+  const calleeReleases = new Map<string, CalleeRelease[]>();
+  for (const o of outcomes) if (o.callerReleases?.length) calleeReleases.set(o.fn.name, o.callerReleases);
   // A function that only passes its caller's lock on to such a releaser releases it too
   // (`svm_bo_settle()` → `svm_bo_finish()`): a few rounds cover the chains seen in practice.
+  // Which lock is not followed through the chain (calls carry no arguments here): any of the domain.
   for (let round = 0; round < 3; round++) {
     let grew = false;
     for (const o of outcomes) {
       const own = calleeReleases.get(o.fn.name) ?? [];
       const taken = new Set((o.outside?.acquired ?? []).map(domainOf));
-      const add = (o.shape?.calls ?? []).flatMap((c) => calleeReleases.get(c.name) ?? [])
-        .filter((d, i, all) => !own.includes(d) && !taken.has(d) && all.indexOf(d) === i);
-      if (add.length) { calleeReleases.set(o.fn.name, [...own, ...add]); grew = true; }
+      const add = [...new Set((o.shape?.calls ?? []).flatMap((c) => (calleeReleases.get(c.name) ?? []).map((r) => r.domain)))]
+        .filter((d) => !own.some((r) => r.domain === d) && !taken.has(d));
+      if (add.length) { calleeReleases.set(o.fn.name, [...own, ...add.map((domain) => ({ domain }))]); grew = true; }
     }
     if (!grew) break;
   }
@@ -194,12 +195,13 @@ function functionsOf(root: Node): Node[] {
 
 interface FunctionOutcome {
   fn: FunctionAnalysis; diagnostics: Diagnostic[]; unanalysed?: Unanalysed; callerReleaseDomains?: string[];
+  callerReleases?: CalleeRelease[];
   outside?: OutsideView;
   annotated?: boolean;
   shape?: { fileLocal: boolean; calls: { name: string; line: number }[] };
   /** Names this function calls, and a re-run of its lock analysis with callee summaries. */
   calls?: string[];
-  rerun?: (calleeReleases: Map<string, string[]>, calleeAcquires: Map<string, string[]>) => LockFlowResult;
+  rerun?: (calleeReleases: Map<string, CalleeRelease[]>, calleeAcquires: Map<string, string[]>) => LockFlowResult;
 }
 
 /** Name parts that open something, and the parts of the function that closes it. */
@@ -249,7 +251,7 @@ function analyseFunction(parser: CParser, fn: Node, text: string, mask: MaskResu
     info.lockPairs = r.pairs;
     const calls = [...new Set(cfg.nodes.flatMap((n) => n.events.flatMap((e) => (e.t === 'call' ? [e.name] : []))))];
     return {
-      fn: info, diagnostics: r.diagnostics, callerReleaseDomains: r.callerReleaseDomains, calls,
+      fn: info, diagnostics: r.diagnostics, callerReleaseDomains: r.callerReleaseDomains, callerReleases: r.callerReleases, calls,
       outside: r.outside, annotated: annotations.length > 0,
       rerun: (calleeReleases, calleeAcquires) => analyseLocks(cfg, {
         name, annotations, maxSteps: opts.maxSteps, acquireWrapper, calleeReleases, calleeAcquires, lockedCallbacks,

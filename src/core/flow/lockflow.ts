@@ -71,8 +71,8 @@ export interface FunctionContext {
   unheldRoots?: string[];
   /** The function is an acquire wrapper by contract (catalogue verb, known wrapper). */
   acquireWrapper?: boolean;
-  /** Functions of the same file that release, for their caller, locks of these domains. */
-  calleeReleases?: Map<string, string[]>;
+  /** Functions of the same file that release, for their caller, these locks. */
+  calleeReleases?: Map<string, CalleeRelease[]>;
   /** Functions of the same file that may return holding locks of these domains (`do_page_mkwrite`). */
   calleeAcquires?: Map<string, string[]>;
   /** Calls that take a lock and hand it to a callback (catalogue LOCKED_CALLBACKS): name → domain, lock argument. */
@@ -85,9 +85,18 @@ export interface LockFlowResult {
   overBudget?: string;
   /** Domains of locks this function releases for its caller (used to recognise start/stop pairs). */
   callerReleaseDomains?: string[];
+  /** The same locks, in the caller's terms. */
+  callerReleases?: CalleeRelease[];
   /** What the cross-function check needs (see interproc/handover.ts). */
   outside?: OutsideView;
 }
+
+/**
+ * A lock a function releases for its caller, said in the caller's terms: the lock is
+ * `args[param] + path` at the call (`z3fold_page_unlock(zhdr)` drops `zhdr->page_lock`), or a
+ * global; with neither, any lock of the domain (a chain of releasers, a local's lock).
+ */
+export interface CalleeRelease { domain: string; param?: number; path?: string; global?: string }
 
 /** Lock state at one call of another function: keys held, and keys released, on some path reaching it. */
 export interface CallLocks { callee: string; line: number; held: string[]; released: string[] }
@@ -223,7 +232,8 @@ class LockFlow {
     this.checkUnheldReleases();
     return {
       pairs: this.pairList(), diagnostics: [...this.diags.values()],
-      callerReleaseDomains: this.droppedForCaller(),
+      callerReleaseDomains: [...new Set(this.droppedForCaller().map((r) => r.domain))],
+      callerReleases: this.droppedForCaller(),
       outside: {
         calls: [...this.callLocks.values()],
         acquired: [...this.acquiredAlways],
@@ -546,7 +556,7 @@ class LockFlow {
         if (lockHelper(e.name) || e.addrOf.some((a) => LOCK_FLAG.test(a))) { add(acquire, '*', n.id); add(release, '*', n.id); }
         if (e.consumes) add(release, e.consumes.domain, n.id);
         for (const d of this.fn.calleeAcquires?.get(e.name) ?? []) add(acquire, d, n.id);
-        for (const d of this.fn.calleeReleases?.get(e.name) ?? []) add(release, d, n.id);
+        for (const r of this.fn.calleeReleases?.get(e.name) ?? []) add(release, r.domain, n.id);
       }
     }
     for (const m of [acquire, release]) for (const [d, ids] of m) if (d !== '*') ids.push(...(m.get('*') ?? []));
@@ -691,14 +701,14 @@ class LockFlow {
 
   /** A callee that takes over our locks (migration API, read_folio helpers, same-file releasers). */
   private consume(s: State, e: Extract<Event, { t: 'call' }>): State {
-    const domains = this.fn.calleeReleases?.get(e.name);
-    if (!e.consumes && !domains) return s;
+    const released = this.fn.calleeReleases?.get(e.name);
+    if (!e.consumes && !released) return s;
     let t: State | undefined;
     for (const [k, entry] of s.locks) {
       if (entry.status !== 'held' || entry.guard) continue;
       const domain = domainOf(k);
       const taken = (e.consumes && e.consumes.domain === domain && (!e.consumes.expr || e.consumes.expr === entry.expr))
-        || domains?.includes(domain);
+        || released?.some((r) => r.domain === domain && [entry.expr, ...(entry.aliasNames ?? [])].some((x) => releasesHere(r, e.args, x)));
       if (!taken) continue;
       t ??= clone(s);
       // The callee may or may not have dropped it (`do_vmi_munmap(…, unlock)`, an error path of
@@ -867,12 +877,21 @@ class LockFlow {
    * Domains of caller's locks this function returns without (`hugetlb_no_page()` drops the vma
    * lock). A drop-and-retake helper (`spin_unlock(l); cond_resched(); spin_lock(l);`) is not one.
    */
-  private droppedForCaller(): string[] {
-    const out = new Set<string>();
+  private droppedForCaller(): CalleeRelease[] {
+    const out = new Map<string, CalleeRelease>();
     for (const { s: st } of this.returnStates()) {
-      for (const [k, e] of st.locks) if (e.status === 'released' && (e.callersDropped || e.fromNothing) && !e.byCallee) out.add(domainOf(k));
+      for (const [k, e] of st.locks) {
+        if (e.status !== 'released' || !(e.callersDropped || e.fromNothing) || e.byCallee || out.has(k)) continue;
+        const domain = domainOf(k);
+        const root = rootOf(e.expr);
+        const param = root && !e.expr.startsWith('*') ? this.cfg.params.indexOf(root) : -1;
+        const path = param >= 0 ? e.expr.slice(root!.length) : '';
+        const category = this.rootCategory(k, e.expr);
+        out.set(k, param >= 0 && (path === '' || /^(->|\.)/.test(path)) ? { domain, param, path }
+          : category === 'global' || category === 'scope' ? { domain, global: e.expr } : { domain });
+      }
     }
-    return [...out];
+    return [...out.values()];
   }
 
   /** Keys of locks taken here and released nowhere in this function (kept, handed on, or lost track of). */
@@ -995,6 +1014,18 @@ class LockFlow {
 }
 
 // ---- state helpers -----------------------------------------------------------
+
+/** Does a call with `args` release `expr` by callee summary `r`? A missing argument counts as yes. */
+function releasesHere(r: CalleeRelease, args: string[], expr: string): boolean {
+  if (r.global !== undefined) return r.global === expr;
+  if (r.param === undefined) return true;
+  const arg = args[r.param];
+  if (arg === undefined) return true;
+  // Same field name is enough (`session->s_mdsc->snap_rwsem` is the caller's `mdsc->snap_rwsem`);
+  // another field is another lock (`z3fold_page_unlock(zhdr)` leaves `pool->lock` held).
+  const field = (x: string): string => /(\w+)\W*$/.exec(x)?.[1] ?? x;
+  return field(`${arg}${r.path ?? ''}`) === field(expr);
+}
 
 function clone(s: State): State {
   return { locks: new Map(s.locks), facts: new Map(s.facts), uninit: new Set(s.uninit), trail: s.trail };
