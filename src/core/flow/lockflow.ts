@@ -36,6 +36,8 @@ interface Entry {
   escaped: boolean;
   /** Escaped only because the locking call's result went to the caller's memory (`vmf->pte = …`). */
   escapedByResult?: boolean;
+  /** The lock pointer was stored in the caller's memory first (`pvmw->ptl = *ptlp; spin_lock(pvmw->ptl)`). */
+  stored?: boolean;
   guard: boolean;
   /** Released here without having been acquired here: the caller's lock was dropped. */
   callersDropped?: boolean;
@@ -178,6 +180,8 @@ class LockFlow {
   private readonly handedOff = new Set<string>();
   /** Caller-visible places this function stored a lock pointer into (`pvmw->ptl = pte_lockptr(…)`). */
   private readonly storedOut = new Set<string>();
+  /** Acquire sites followed at once by `return true` (or another non-zero constant). */
+  private readonly lastBeforeTrue = new Set<string>();
   /** Keys acquired somewhere by a conditional form (trylock, killable, NULL-returning). */
   private readonly condAcquired = new Set<string>();
   /** Releases of locks the function had not touched on that path, by lock key. */
@@ -261,6 +265,7 @@ class LockFlow {
         const m = nodes[id];
         if (m.kind === 'return') {
           if (!m.ret) this.lastActs.add(siteKey(last.site));
+          else if (m.ret.value === 'nonzero') this.lastBeforeTrue.add(siteKey(last.site));
           break;
         }
         if (m.kind !== 'stmt' || m.events.length || m.succ.length !== 1) break;
@@ -402,8 +407,11 @@ class LockFlow {
     held.locks.set(key, {
       status: 'held', kind, expr, acquires: [site], releases: [], fromCaller: restoresCallers, trail: s.trail,
       resultVar, aliases, guard,
-      escaped: quiet || handedOver || this.storedOut.has(expr),
-      escapedByResult: resultVar !== undefined && !this.isLocalTarget(resultVar),
+      escaped: quiet || handedOver,
+      // Locked through a pointer stored in the caller's memory (`vmf->ptl = pmd_lock(…)`): a hand-off
+      // only if no return releases it (page_vma_mapped_walk() style is the conditional-wrapper case).
+      escapedByResult: (resultVar !== undefined && !this.isLocalTarget(resultVar)) || this.storedOut.has(expr),
+      ...(this.storedOut.has(expr) ? { stored: true } : {}),
     });
     held.uninit.delete(rootOf(expr) ?? expr);
     const root = /^[A-Za-z_]\w*(->|$)/.test(expr) ? rootOf(expr) : undefined;
@@ -784,6 +792,8 @@ class LockFlow {
         // The locking call's result stored in the caller's memory (`vmf->pte = pte_offset_map_lock(…)`):
         // a hand-off, unless other returns release the lock.
         if (e.escapedByResult && !releasedElsewhere) return false;
+        // `pvmw->ptl = *ptlp; spin_lock(pvmw->ptl); return true;` (map_pte()): locked for the caller.
+        if (e.stored && e.acquires.every((a) => this.lastBeforeTrue.has(siteKey(a)))) return false;
         if (e.acquires.some((a) => this.handedOff.has(siteKey(a)))) return false;
         const r = x.node.ret;
         if (r?.hasLockCall) return false;
