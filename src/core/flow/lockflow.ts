@@ -108,6 +108,8 @@ export interface UnheldCandidate {
   key: string; expr: string; root: 'param' | 'local' | 'global'; paramIndex?: number; sites: Site[];
   /** ownerKeys(key) (none when the function takes a lock alike): how other functions' use of this lock is found. */
   owners: string[];
+  /** Where the function takes this very lock on other paths, if it does. */
+  takenAt?: number;
   /** The function is named as an unlock helper (…_unlock, …_put, …_stop): releasing is its job. */
   closing: boolean;
 }
@@ -180,6 +182,9 @@ class LockFlow {
   private readonly handedOff = new Set<string>();
   /** Caller-visible places this function stored a lock pointer into (`pvmw->ptl = pte_lockptr(…)`). */
   private readonly storedOut = new Set<string>();
+  /** Keys whose state a lock helper made us forget somewhere (`gfs2_freeze_unlock(sdp)`). */
+  private readonly forgotten = new Set<string>();
+  private preds?: number[][];
   /** Acquire sites followed at once by `return true` (or another non-zero constant). */
   private readonly lastBeforeTrue = new Set<string>();
   /** Keys acquired somewhere by a conditional form (trylock, killable, NULL-returning). */
@@ -653,6 +658,7 @@ class LockFlow {
       if (e.status === 'held' && !(e.aliasNames ?? []).some((n) => n !== target)) {
         for (const a of e.acquires) this.handedOff.add(siteKey(a));
       }
+      if (e.status === 'held') this.forgotten.add(k);
       t.locks.delete(k);
     }
     killFacts(t, target);
@@ -681,7 +687,9 @@ class LockFlow {
     }
     if (lockish) {
       // An unknown *lock* helper given our lock may take or drop it: forget what we knew.
-      for (const [k, e] of t.locks) if (args.includes(e.expr) || args.some((a) => e.expr.startsWith(`${a}->`))) t.locks.delete(k);
+      for (const [k, e] of t.locks) {
+        if (args.includes(e.expr) || args.some((a) => e.expr.startsWith(`${a}->`))) { t.locks.delete(k); this.forgotten.add(k); }
+      }
     }
     return [t];
   }
@@ -866,7 +874,8 @@ class LockFlow {
         const fromCallee = category === 'local' && this.cfg.fromCalls.has(root);
         if (category === 'param' || category === 'global' || category === 'scope' || (category === 'local' && !fromCallee)) {
           const paramIndex = category === 'param' ? this.cfg.params.indexOf(root) : undefined;
-          this.candidates.push({ key: k, expr, root: category === 'scope' ? 'global' : category, owners: this.takesAlike(k) ? [] : this.ownerKeys(k),
+          this.candidates.push({ key: k, expr, root: category === 'scope' ? 'global' : category, owners: this.takesAlike(k) || this.opens(k) ? [] : this.ownerKeys(k),
+            ...this.takenAt(k),
             ...(paramIndex !== undefined ? { paramIndex } : {}), sites, closing });
         }
         continue;
@@ -963,15 +972,53 @@ class LockFlow {
   }
 
   /**
-   * The function takes a lock of the same domain and field name somewhere (`down_write(&a->l)`
-   * then `up_write(&b->l)` with b == a on some path): a release of it "never taken" is more
-   * likely our lost track of an alias than a missing acquire.
+   * The function takes a lock of the same domain and field name under another name somewhere
+   * (`down_write(&a->l)` then `up_write(&b->l)` with b == a on some path), or a lock helper made
+   * us forget this one: a release of it "never taken" is more likely our lost track than a
+   * missing acquire.
    */
   private takesAlike(key: string): boolean {
     const domain = domainOf(key);
     const field = /(\w+)\W*$/.exec(key)?.[1];
+    if (this.forgotten.has(key)) return true;
     for (const [id, p] of this.pairs) {
-      if (p.acquire && id.startsWith(`${domain}:`) && /(\w+)\W*$/.exec(id.slice(0, id.lastIndexOf('@')))?.[1] === field) return true;
+      const other = id.slice(0, id.lastIndexOf('@'));
+      if (!p.acquire || !id.startsWith(`${domain}:`) || /(\w+)\W*$/.exec(other)?.[1] !== field) continue;
+      if (other !== key) return true;
+      // Taken under this very name elsewhere: the untaken release is a bug unless a flag this
+      // function sets decides it (`if (trans->removing_chunk) mutex_unlock(…)`).
+      if ((this.unheldReleases.get(key) ?? []).some((site) => this.underOwnFlag(site))) return true;
+    }
+    return false;
+  }
+
+  private takenAt(key: string): { takenAt?: number } {
+    const lines = [...this.pairs].filter(([id, p]) => p.acquire && id.slice(0, id.lastIndexOf('@')) === key).map(([, p]) => p.acquire!.line);
+    return lines.length ? { takenAt: Math.min(...lines) } : {};
+  }
+
+  /** This function also leaves a lock of that owner held (a notifier taking it on one call, dropping it on the next). */
+  private opens(key: string): boolean {
+    const mine = new Set(this.ownerKeys(key));
+    return [...this.returnsHeld(), ...this.neverReleased()].some((k) => this.ownerKeys(k).some((o) => mine.has(o)));
+  }
+
+  /** The release at `site` sits just under a test of a variable this function assigns (a correlation we may miss). */
+  private underOwnFlag(site: Site): boolean {
+    const nodes = this.cfg.nodes;
+    if (!this.preds) {
+      this.preds = nodes.map(() => []);
+      for (const n of nodes) for (const m of n.succ) this.preds[m].push(n.id);
+    }
+    const assigned = new Set(nodes.flatMap((n) => n.events.flatMap((e) => (e.t === 'assign' ? [e.target] : []))));
+    const at = nodes.find((n) => n.events.some((e) => e.t === 'lock' && e.site.line === site.line && e.site.column === site.column));
+    let id = at?.id ?? -1;
+    for (let i = 0; i < 8 && id >= 0; i++) {
+      const ps = this.preds[id];
+      if (ps.length !== 1) return false;
+      const p = nodes[ps[0]];
+      if (p.kind === 'branch') return [...(p.atom?.vars ?? []), p.atom?.subject ?? '', p.atom?.key ?? ''].some((v) => assigned.has(v));
+      id = p.id;
     }
     return false;
   }

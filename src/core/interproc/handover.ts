@@ -232,14 +232,17 @@ function diagnostic(file: FileSummary, fn: FunctionSummary, cand: UnheldCandidat
   }));
   return {
     ruleId: 'lock/release-unheld', severity: 'warning',
-    message: `\`${cand.expr}\` is released at line ${cand.sites.map((x) => x.line).join(', ')} but ${fn.name}() never `
+    message: `\`${cand.expr}\` is released at line ${cand.sites.map((x) => x.line).join(', ')} `
+      + (cand.takenAt !== undefined
+        ? `on a path where ${fn.name}() has not acquired it (it does at line ${cand.takenAt} on others), and `
+        : `but ${fn.name}() never acquires it, and `)
       + (peers
-        ? `acquires it, and it is not a lock callers hand over: ${takers.length} other functions take \`${cand.owners[0].slice(cand.owners[0].indexOf(':') + 1).replace('.', '->')}\` `
+        ? `it is not a lock callers hand over: ${takers.length} other functions take \`${cand.owners[0].slice(cand.owners[0].indexOf(':') + 1).replace('.', '->')}\` `
           + `themselves (${takers.slice(0, 3).map((t) => `${t.name}()`).join(', ')}${takers.length > 3 ? ', …' : ''})`
           + (handed.length ? `, only ${handed.length} are handed it (${handed.slice(0, 3).map((t) => `${t.name}()`).join(', ')}${handed.length > 3 ? ', …' : ''})` : ' and none is handed it')
         : sites.length
-        ? `acquires it, and its callers do not hold it: ${shown.map(where).join(', ')}${sites.length > shown.length ? ', …' : ''}`
-        : 'acquires it, and no caller in the analysed files holds it (it is reached through a pointer, macro or export; '
+        ? `its callers do not hold it: ${shown.map(where).join(', ')}${sites.length > shown.length ? ', …' : ''}`
+        : 'no caller in the analysed files holds it (it is reached through a pointer, macro or export; '
           + `annotate __releases(${cand.expr}) if its callers hand the lock over)`),
     line: site.line, column: site.column, endLine: site.line, endColumn: site.column + Math.max(1, site.text.length),
     function: fn.name, lockKey: cand.key, related,
