@@ -1003,21 +1003,26 @@ class LockFlow {
     return [...this.returnsHeld(), ...this.neverReleased()].some((k) => this.ownerKeys(k).some((o) => mine.has(o)));
   }
 
-  /** The release at `site` sits just under a test of a variable this function assigns (a correlation we may miss). */
+  /** The release at `site` sits just under a test of a flag this function sets (a correlation we may miss). */
   private underOwnFlag(site: Site): boolean {
     const nodes = this.cfg.nodes;
     if (!this.preds) {
       this.preds = nodes.map(() => []);
       for (const n of nodes) for (const m of n.succ) this.preds[m].push(n.id);
     }
-    const assigned = new Set(nodes.flatMap((n) => n.events.flatMap((e) => (e.t === 'assign' ? [e.target] : []))));
+    // Flags: variables this function sets to a constant (`trans->removing_chunk = true`, `int ongoing = 0`).
+    const assigned = new Set(nodes.flatMap((n) => n.events.flatMap((e) => (e.t === 'assign' && (e.value === 'zero' || e.value === 'nonzero') ? [e.target] : []))));
     const at = nodes.find((n) => n.events.some((e) => e.t === 'lock' && e.site.line === site.line && e.site.column === site.column));
     let id = at?.id ?? -1;
     for (let i = 0; i < 8 && id >= 0; i++) {
       const ps = this.preds[id];
       if (ps.length !== 1) return false;
       const p = nodes[ps[0]];
-      if (p.kind === 'branch') return [...(p.atom?.vars ?? []), p.atom?.subject ?? '', p.atom?.key ?? ''].some((v) => assigned.has(v));
+      if (p.kind === 'branch') {
+        if ([...(p.atom?.vars ?? []), p.atom?.subject ?? '', p.atom?.key ?? ''].some((v) => assigned.has(v))) return true;
+        // `if (ongoing && task != current)`: the other parts of the same condition come first.
+        if (!p.part) return false;
+      }
       id = p.id;
     }
     return false;
