@@ -190,6 +190,11 @@ test('a lock taken through a pointer kept in the caller\'s memory and returned t
   const src = `
 static bool map_walk_pte(struct walk *pvmw, spinlock_t **ptlp)
 {
+	if (pvmw->flags & PVMW_SYNC) {
+		pvmw->pte = pte_offset_map_lock(pvmw->mm, pvmw->pmd, pvmw->address, &pvmw->ptl);
+		*ptlp = pvmw->ptl;
+		return !!pvmw->pte;
+	}
 	pvmw->pte = pte_offset_map_nolock(pvmw->mm, pvmw->pmd, pvmw->address, ptlp);
 	if (!pvmw->pte)
 		return false;

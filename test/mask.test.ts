@@ -202,3 +202,30 @@ describe('rewrites', () => {
     assert.equal((await parseErrors(text)).hasError, false);
   });
 });
+
+test('a bare file-scope macro line with no `;` (NOKPROBE_SYMBOL) no longer swallows the next function', async () => {
+  const src = `static int handler(struct kprobe *kp)
+{
+	return 0;
+}
+NOKPROBE_SYMBOL(handler)
+
+static void *seq_start_locked(struct seq_file *m, loff_t *pos)
+{
+	mutex_lock(&attr_lock);
+	return seq_list_start(&attr_list, *pos);
+}
+
+BPF_CALL_1(bpf_helper, int, x)
+{
+	return x;
+}
+`;
+  const text = assertOffsetsKept(src, 'bare macro line');
+  assert.ok(!text.includes('NOKPROBE_SYMBOL'), 'the bare macro line is blanked');
+  assert.ok(text.includes('BPF_CALL_1(bpf_helper, int, x)'), 'a macro that opens a body is kept');
+  const f = await analyseText('probe.c', src);
+  const fn = f.functions.find((x) => x.name === 'seq_start_locked');
+  assert.ok(fn && !fn.notAnalysed, 'the function after the macro line is analysed');
+  assert.equal(fn.lockPairs.length, 1);
+});
