@@ -33,11 +33,14 @@ export function analyseFile(parser: CParser, path: string, text: string, opts: A
  * cross-function ones (interproc/handover.ts) that need callers from any file of the set.
  */
 export function withCrossFunctionFindings(results: FileResult[]): FileAnalysis[] {
-  const extra = new CallIndex(results.map((r) => r.summary)).check();
-  return results.map(({ analysis }) => {
-    const more = extra.get(analysis.path);
-    if (!more?.length) return analysis;
-    const diagnostics = [...analysis.diagnostics, ...more].sort((a, b) => a.line - b.line || a.column - b.column);
+  const index = new CallIndex(results.map((r) => r.summary));
+  const extra = index.check();
+  return results.map(({ analysis, summary }) => {
+    const more = extra.get(analysis.path) ?? [];
+    // A lock held at exit that a callee in another file releases for its caller is not leaked.
+    const own = analysis.diagnostics.filter((d) => !index.releasedByCallee(summary, d));
+    if (!more.length && own.length === analysis.diagnostics.length) return analysis;
+    const diagnostics = [...own, ...more].sort((a, b) => a.line - b.line || a.column - b.column);
     return { ...analysis, diagnostics };
   });
 }
@@ -104,7 +107,7 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
   }
   for (const out of outcomes) {
     result.functions.push(out.fn);
-    if (out.shape) summary.functions.push(summarise(out, out.shape, opts.catalogue));
+    if (out.shape) summary.functions.push(summarise(out, out.shape, opts.catalogue, calleeReleases.get(out.fn.name)));
     result.diagnostics.push(...out.diagnostics.filter((d) => !releasedByCounterpart(d, out.fn.name, releasers)));
     if (out.unanalysed) {
       result.unanalysed.push(out.unanalysed);
@@ -148,7 +151,8 @@ function callsWithin(calls: NameUse[], from: number, to: number, starts: number[
  * analysis; a function with no lock verb holds nothing at its calls; one that could not
  * be analysed leaves the state unknown.
  */
-function summarise(o: FunctionOutcome, shape: { fileLocal: boolean; calls: { name: string; line: number }[] }, catalogue: Catalogue): FunctionSummary {
+function summarise(o: FunctionOutcome, shape: { fileLocal: boolean; calls: { name: string; line: number }[] }, catalogue: Catalogue,
+  releases: CalleeRelease[] = []): FunctionSummary {
   const fn = o.fn;
   const seen = new Map((o.outside?.calls ?? []).map((c) => [`${c.line}:${c.callee}`, c]));
   const calls: SummaryCall[] = shape.calls.map(({ name, line }) => {
@@ -160,6 +164,7 @@ function summarise(o: FunctionOutcome, shape: { fileLocal: boolean; calls: { nam
   return {
     name: fn.name, startLine: fn.startLine, endLine: fn.endLine, fileLocal: shape.fileLocal, calls,
     acquired: o.outside?.acquired ?? [],
+    releasesForCaller: [...new Set(releases.map((r) => r.domain))],
     annotated: o.annotated ?? false, candidates: o.outside?.candidates ?? [], returnsHeld: o.outside?.returnsHeld ?? [],
     owners: o.outside?.owners ?? { taken: [], handed: [], opened: [] },
     lockHelperCalls: [...new Set(shape.calls.map((c) => c.name).filter((n) => lockHelper(n) && !catalogue.verbs.has(n)))],

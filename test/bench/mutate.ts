@@ -120,12 +120,13 @@ function lockFindings(parser: CParser, tree: FileSummary[], index: number, rel: 
   const r = analyseFileWithSummary(parser, rel, text, { catalogue });
   const inFn = (d: { ruleId: string; function: string; line: number }): boolean => d.ruleId.startsWith('lock/')
     && d.function === fn.name && d.line >= fn.startLine && d.line <= fn.endLine;
-  const local = r.analysis.diagnostics.filter(inFn).length;
-  if (local) return local;
   const files = tree.slice();
   files[index] = r.summary;
+  const callIndex = new CallIndex(files);
+  const local = r.analysis.diagnostics.filter((d) => inFn(d) && !callIndex.releasedByCallee(r.summary, d)).length;
+  if (local) return local;
   const mine = (f: FileSummary, g: { name: string; startLine: number }): boolean => f === r.summary && g.name === fn.name && g.startLine === fn.startLine;
-  const cross = new CallIndex(files).check(mine, (_g, c, v) => why.push(`${c.expr}: ${v.t === 'free' ? 'reported' : `${v.t}, ${v.why}`}`));
+  const cross = callIndex.check(mine, (_g, c, v) => why.push(`${c.expr}: ${v.t === 'free' ? 'reported' : `${v.t}, ${v.why}`}`));
   if (!why.length) {
     const g = r.summary.functions.find((x) => mine(r.summary, x));
     why.push(`no cross-function candidate; acquired here: ${g?.acquired.join(', ') || 'nothing'}`);
@@ -148,7 +149,8 @@ async function main(): Promise<void> {
   const files = treeFiles.filter((f) => f.endsWith('.c'));
   const results: FileResult[] = treeFiles.map((f) => analyseFileWithSummary(parser, path.relative(tree, f), fs.readFileSync(f, 'utf8'), { catalogue }));
   const summaries = results.map((r) => r.summary);
-  const baseline = new CallIndex(summaries).check();
+  const baselineIndex = new CallIndex(summaries);
+  const baseline = baselineIndex.check();
   let functions = 0;
 
   outer:
@@ -157,7 +159,7 @@ async function main(): Promise<void> {
     const index = treeFiles.indexOf(file);
     const text = fs.readFileSync(file, 'utf8');
     const whole = results[index].analysis;
-    const findings = [...whole.diagnostics, ...(baseline.get(rel) ?? [])];
+    const findings = [...whole.diagnostics.filter((d) => !baselineIndex.releasedByCallee(results[index].summary, d)), ...(baseline.get(rel) ?? [])];
     const starts = lineStarts(text);
     for (const fn of whole.functions) {
       if (!fn.lockPairs.some((p) => p.acquire && p.releases.length)) continue;

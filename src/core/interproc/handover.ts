@@ -137,6 +137,29 @@ export class CallIndex {
     return { takers: others(this.takers.get(cand.owners[0])), handed: [...handed] };
   }
 
+  /**
+   * A held-at-exit finding of `file` whose lock is held at a call to a function of another
+   * file that releases a lock of that kind for its caller (`hugetlb_fault()` →
+   * `migration_entry_wait_huge()`, which drops the vma lock). Same-file releasers are already
+   * applied inside the file's own analysis.
+   */
+  releasedByCallee(file: FileSummary, d: Diagnostic): boolean {
+    if (d.ruleId !== 'lock/held-at-exit' || !d.lockKey) return false;
+    const key = d.lockKey;
+    const domain = domainOf(key);
+    const fn = file.functions.find((f) => f.name === d.function && d.line >= f.startLine && d.line <= f.endLine);
+    if (!fn) return false;
+    return fn.calls.some((c) => c.held?.includes(key) && this.defsSeenFrom(file, c.callee)
+      .some((x) => x.file !== file && x.fn.releasesForCaller.includes(domain)));
+  }
+
+  /** The definitions a call from `file` may reach: its own static one, else every non-static one. */
+  private defsSeenFrom(file: FileSummary, name: string): Def[] {
+    const all = this.defs.get(name) ?? [];
+    const own = all.filter((x) => x.file === file && x.fn.fileLocal);
+    return own.length ? own : all.filter((x) => !x.fn.fileLocal);
+  }
+
   /** Calls that reach `d` directly, or undefined when some callers cannot be seen. */
   private callersOf(d: Def): Site[] | undefined {
     const visible = (f: FileSummary): boolean => !d.fn.fileLocal || f === d.file;

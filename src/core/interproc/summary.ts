@@ -18,6 +18,8 @@ export interface FunctionSummary {
   /** Lock helpers it calls that the catalogue does not know (`lock_cluster`, `z3fold_page_lock`). */
   lockHelperCalls: string[];
   candidates: UnheldCandidate[];
+  /** Domains of locks it releases for its caller (directly, or through same-file callees). */
+  releasesForCaller: string[];
   /** Lock keys it acquires and still holds on some return: it locks for its caller. */
   returnsHeld: string[];
   /** Owner keys of the locks it takes itself, of those its callers hand it, and of those it leaves held (lockflow ownerKeys). */
