@@ -255,3 +255,34 @@ void syncpt_put(struct syncpt *sp)
 `;
   assert.deepEqual(rules(await analyseText('syncpt.c', src)), []);
 });
+
+test('a lock handed to a releaser in another file (its parameter\'s lock) is not held at exit there', async () => {
+  const helper = `
+void f2_put_page(struct page *page, int unlock)
+{
+	if (unlock)
+		unlock_page(page);
+	put_page(page);
+}
+`;
+  const user = `
+static int f2_set_link(struct page *page)
+{
+	lock_page(page);
+	set_page_dirty(page);
+	f2_put_page(page, 1);
+	return 0;
+}
+
+static int f2_forget(struct page *page, struct page *other)
+{
+	lock_page(page);
+	f2_put_page(other, 1);
+	return 0;
+}
+`;
+  const [, u] = await analyseTexts([['helper.c', helper], ['dir.c', user]]);
+  assert.deepEqual(rules(u), ['12:lock/held-at-exit']);
+  // Alone, dir.c cannot see the releaser: both are reported.
+  assert.deepEqual(rules(await analyseText('dir.c', user)), ['4:lock/held-at-exit', '12:lock/held-at-exit']);
+});

@@ -164,7 +164,8 @@ function summarise(o: FunctionOutcome, shape: { fileLocal: boolean; calls: { nam
   return {
     name: fn.name, startLine: fn.startLine, endLine: fn.endLine, fileLocal: shape.fileLocal, calls,
     acquired: o.outside?.acquired ?? [],
-    releasesForCaller: [...new Set(releases.map((r) => r.domain))],
+    catalogued: catalogue.verbs.has(fn.name) || catalogue.consumers.has(fn.name),
+    releasesForCaller: releases,
     annotated: o.annotated ?? false, candidates: o.outside?.candidates ?? [], returnsHeld: o.outside?.returnsHeld ?? [],
     owners: o.outside?.owners ?? { taken: [], handed: [], opened: [] },
     lockHelperCalls: [...new Set(shape.calls.map((c) => c.name).filter((n) => lockHelper(n) && !catalogue.verbs.has(n)))],

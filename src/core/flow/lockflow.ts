@@ -101,7 +101,11 @@ export interface LockFlowResult {
 export interface CalleeRelease { domain: string; param?: number; path?: string; global?: string }
 
 /** Lock state at one call of another function: keys held, and keys released, on some path reaching it. */
-export interface CallLocks { callee: string; line: number; held: string[]; released: string[] }
+export interface CallLocks {
+  callee: string; line: number; held: string[]; released: string[];
+  /** The call's arguments, kept only where a lock is held (to name what a callee releases). */
+  args?: string[];
+}
 
 /** A release of a lock the function never took, not reported here because a caller may hold the lock. */
 export interface UnheldCandidate {
@@ -948,6 +952,7 @@ class LockFlow {
     for (const [k, entry] of s.locks) {
       const list = entry.status === 'held' ? c.held : c.released;
       if (!list.includes(k)) list.push(k);
+      if (entry.status === 'held') c.args ??= e.args;
     }
   }
 
@@ -1078,7 +1083,7 @@ class LockFlow {
 // ---- state helpers -----------------------------------------------------------
 
 /** Does a call with `args` release `expr` by callee summary `r`? A missing argument counts as yes. */
-function releasesHere(r: CalleeRelease, args: string[], expr: string): boolean {
+export function releasesHere(r: CalleeRelease, args: string[], expr: string): boolean {
   if (r.global !== undefined) return r.global === expr;
   if (r.param === undefined) return true;
   const arg = args[r.param];

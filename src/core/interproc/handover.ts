@@ -18,7 +18,7 @@
 // bug but never invents one.
 import type { Diagnostic, PathStep } from '../model';
 import type { UnheldCandidate } from '../flow/lockflow';
-import { domainOf } from '../flow/lockflow';
+import { domainOf, releasesHere } from '../flow/lockflow';
 import type { FileSummary, FunctionSummary, SummaryCall } from './summary';
 
 const MAX_DEPTH = 5;
@@ -139,9 +139,9 @@ export class CallIndex {
 
   /**
    * A held-at-exit finding of `file` whose lock is held at a call to a function of another
-   * file that releases a lock of that kind for its caller (`hugetlb_fault()` →
-   * `migration_entry_wait_huge()`, which drops the vma lock). Same-file releasers are already
-   * applied inside the file's own analysis.
+   * file that releases that lock for its caller, named through a parameter or a global
+   * (`f2fs_put_page(page, 1)`, `xfs_trans_ail_update_bulk(ailp, …)`). Same-file releasers are
+   * already applied inside the file's own analysis; catalogue verbs are not overridden.
    */
   releasedByCallee(file: FileSummary, d: Diagnostic): boolean {
     if (d.ruleId !== 'lock/held-at-exit' || !d.lockKey) return false;
@@ -149,8 +149,11 @@ export class CallIndex {
     const domain = domainOf(key);
     const fn = file.functions.find((f) => f.name === d.function && d.line >= f.startLine && d.line <= f.endLine);
     if (!fn) return false;
+    const expr = key.slice(domain.length + 1);
     return fn.calls.some((c) => c.held?.includes(key) && this.defsSeenFrom(file, c.callee)
-      .some((x) => x.file !== file && x.fn.releasesForCaller.includes(domain)));
+      .some((x) => x.file !== file && !x.fn.catalogued && x.fn.releasesForCaller.some((r) => r.domain === domain
+        // Only a lock the callee names through a parameter or a global: "some lock of the kind" is too loose across files.
+        && (r.param !== undefined || r.global !== undefined) && releasesHere(r, c.args ?? [], expr))));
   }
 
   /** The definitions a call from `file` may reach: its own static one, else every non-static one. */

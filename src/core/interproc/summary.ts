@@ -1,7 +1,7 @@
 // What one file tells the cross-function check: per function, its calls with
 // the lock state at each, and the locks it releases without taking them.
 // Plain data, built by analyse.ts while the tree is alive, kept after it is gone.
-import type { CallLocks, UnheldCandidate } from '../flow/lockflow';
+import type { CalleeRelease, CallLocks, UnheldCandidate } from '../flow/lockflow';
 
 export interface FunctionSummary {
   name: string;
@@ -18,8 +18,10 @@ export interface FunctionSummary {
   /** Lock helpers it calls that the catalogue does not know (`lock_cluster`, `z3fold_page_lock`). */
   lockHelperCalls: string[];
   candidates: UnheldCandidate[];
-  /** Domains of locks it releases for its caller (directly, or through same-file callees). */
-  releasesForCaller: string[];
+  /** A lock verb or consumer of the catalogue: what it does to locks is known without this summary. */
+  catalogued: boolean;
+  /** Locks it releases for its caller (directly, or through same-file callees), in the caller's terms. */
+  releasesForCaller: CalleeRelease[];
   /** Lock keys it acquires and still holds on some return: it locks for its caller. */
   returnsHeld: string[];
   /** Owner keys of the locks it takes itself, of those its callers hand it, and of those it leaves held (lockflow ownerKeys). */
