@@ -11,7 +11,8 @@ export const RULES: RuleInfo[] = [
     full: 'The lock is acquired in this function and some return path does not release it. Not reported for '
       + 'acquire wrappers: functions annotated __acquires/__cond_acquires, named *_lock/*_trylock/lock_*, that '
       + 'return the lock or the value of the locking call, that hand the lock to the caller through a pointer, '
-      + 'or that return distinct constants for "held" and "not held".',
+      + 'or that return distinct constants for "held" and "not held"; nor when a callee releases the lock for '
+      + 'its caller (same file, or another analysed file when it names the lock through a parameter or global).',
   },
   {
     id: 'lock/release-unheld', name: 'LockReleaseUnheld', level: 'warning',
@@ -19,10 +20,12 @@ export const RULES: RuleInfo[] = [
     full: 'On every path reaching the release (or on a path with no acquire between two releases), the lock was '
       + 'already released here, its trylock/killable acquire failed, or its lock variable was never assigned; or '
       + 'the function ends with a scope lock (RCU, lazy MMU) or a lock object on its own stack released that it '
-      + 'never acquired; or it releases a lock it never acquires and none of its callers in the analysed files '
-      + 'holds that lock at the call (entry points count as holding nothing for global locks). Releasing a lock '
-      + 'the function never touched is otherwise not reported: a caller may hold it. Unlock helpers (names with '
-      + 'unlock/put/end/stop…) and functions annotated __releases/__must_hold are exempt.',
+      + 'never acquired; or it releases a lock it never acquires (on that path) and none of its callers in the '
+      + 'analysed files holds that lock at the call (entry points count as holding nothing for global locks); or '
+      + 'its callers cannot be seen and, across the analysed files, other functions take that owner\'s lock '
+      + 'themselves while none (or few) are handed it or leave it held. Releasing a lock the function never '
+      + 'touched is otherwise not reported: a caller may hold it. Unlock helpers (names with unlock/put/end/'
+      + 'stop…) and functions annotated __releases/__must_hold are exempt from the caller check.',
   },
   {
     id: 'lock/double-acquire', name: 'LockDoubleAcquire', level: 'warning',

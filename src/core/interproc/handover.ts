@@ -16,6 +16,12 @@
 // too deep) means no report. Lock names match loosely (same domain and last
 // field name; a bare parameter matches any lock of its domain), which can hide a
 // bug but never invents one.
+//
+// When callers are hidden, how the other functions use the lock decides instead
+// (everyoneTakesIt): a lock of a named owner (`zs_pool->lock`) that others take
+// themselves and (almost) nobody is handed or leaves held is not one callers pass.
+// The index also answers, for held-at-exit findings, whether a releaser in another
+// file drops the lock for its caller (releasedByCallee).
 import type { Diagnostic, PathStep } from '../model';
 import type { UnheldCandidate } from '../flow/lockflow';
 import { domainOf, releasesHere } from '../flow/lockflow';
