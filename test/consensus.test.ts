@@ -286,3 +286,29 @@ static int f2_forget(struct page *page, struct page *other)
   // Alone, dir.c cannot see the releaser: both are reported.
   assert.deepEqual(rules(await analyseText('dir.c', user)), ['4:lock/held-at-exit', '12:lock/held-at-exit']);
 });
+
+const LOCK_VMA = (unlockFirst: boolean): string => `
+struct vm_area_struct *lock_vma_under_rcu(struct mm_struct *mm, unsigned long address)
+{
+	struct vm_area_struct *vma;
+
+	rcu_read_lock();
+	vma = mas_walk(&mm->mas, address);
+	if (!vma)
+		goto inval;
+	if (address >= vma->vm_end)
+		goto inval;
+${unlockFirst ? '\trcu_read_unlock();\n' : ''}	return vma;
+inval:
+	rcu_read_unlock();
+	return NULL;
+}
+`;
+
+test('a lock helper\'s own definition hands out its lock, not an RCU section it closes elsewhere', async () => {
+  assert.deepEqual(rules(await analyseText('memory.c', LOCK_VMA(true))), []);
+  assert.deepEqual(rules(await analyseText('memory.c', LOCK_VMA(false))), ['6:lock/held-at-exit']);
+  // The same by name alone (not in the catalogue).
+  const byName = LOCK_VMA(false).replace('lock_vma_under_rcu', 'my_lock_vma');
+  assert.deepEqual(rules(await analyseText('memory.c', byName)), ['6:lock/held-at-exit']);
+});

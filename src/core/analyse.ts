@@ -251,8 +251,9 @@ function analyseFunction(parser: CParser, fn: Node, text: string, mask: MaskResu
   const run = (node: Node): FunctionOutcome => {
     const cfg = buildCfg({ fn: node, catalogue: opts.catalogue, loopMacros: mask.loopMacros });
     const acquireWrapper = opts.catalogue.acquireWrappers.has(name);
+    const wrapperDomain = opts.catalogue.verbs.get(name)?.domain;
     const lockedCallbacks = opts.catalogue.lockedCallbacks;
-    const r = analyseLocks(cfg, { name, annotations, maxSteps: opts.maxSteps, acquireWrapper, lockedCallbacks });
+    const r = analyseLocks(cfg, { name, annotations, maxSteps: opts.maxSteps, acquireWrapper, wrapperDomain, lockedCallbacks });
     if (r.overBudget) return skip(r.overBudget);
     info.lockPairs = r.pairs;
     const calls = [...new Set(cfg.nodes.flatMap((n) => n.events.flatMap((e) => (e.t === 'call' ? [e.name] : []))))];
@@ -260,7 +261,7 @@ function analyseFunction(parser: CParser, fn: Node, text: string, mask: MaskResu
       fn: info, diagnostics: r.diagnostics, callerReleaseDomains: r.callerReleaseDomains, callerReleases: r.callerReleases, calls,
       outside: r.outside, annotated: annotations.length > 0,
       rerun: (calleeReleases, calleeAcquires) => analyseLocks(cfg, {
-        name, annotations, maxSteps: opts.maxSteps, acquireWrapper, calleeReleases, calleeAcquires, lockedCallbacks,
+        name, annotations, maxSteps: opts.maxSteps, acquireWrapper, wrapperDomain, calleeReleases, calleeAcquires, lockedCallbacks,
       }),
     };
   };

@@ -11,7 +11,8 @@ export const RULES: RuleInfo[] = [
     full: 'The lock is acquired in this function and some return path does not release it. Not reported for '
       + 'acquire wrappers: functions annotated __acquires/__cond_acquires, named *_lock/*_trylock/lock_*, that '
       + 'return the lock or the value of the locking call, that hand the lock to the caller through a pointer, '
-      + 'or that return distinct constants for "held" and "not held"; nor when a callee releases the lock for '
+      + 'or that return distinct constants for "held" and "not held" (a wrapper still leaks an RCU or lazy-MMU '
+      + 'section it closes on other paths; a catalogue verb hands out only a lock of its own kind); nor when a callee releases the lock for '
       + 'its caller (same file, or another analysed file when it names the lock through a parameter or global).',
   },
   {

@@ -73,6 +73,8 @@ export interface FunctionContext {
   unheldRoots?: string[];
   /** The function is an acquire wrapper by contract (catalogue verb, known wrapper). */
   acquireWrapper?: boolean;
+  /** For a catalogue verb: the domain of the lock it hands out (other locks it leaves held are leaks). */
+  wrapperDomain?: string;
   /** Functions of the same file that release, for their caller, these locks. */
   calleeReleases?: Map<string, CalleeRelease[]>;
   /** Functions of the same file that may return holding locks of these domains (`do_page_mkwrite`). */
@@ -781,8 +783,14 @@ class LockFlow {
   // ---- exits ---------------------------------------------------------------
 
   private checkExits(): void {
-    const wrapper = this.annotatedAcquirer() || this.fn.acquireWrapper
-      || (WRAPPER_NAME.test(this.fn.name) && !NOT_WRAPPER_NAME.test(this.fn.name));
+    const wrapper = this.annotatedAcquirer() || (this.fn.acquireWrapper && this.fn.wrapperDomain === undefined);
+    const byName = WRAPPER_NAME.test(this.fn.name) && !NOT_WRAPPER_NAME.test(this.fn.name);
+    // A `*_lock*` function (or a catalogue verb's own definition) locks something for its caller, but
+    // an RCU or lazy-MMU section it also closes on some path (lock_vma_under_rcu()) is its own business:
+    // left open elsewhere, it leaks. A catalogue verb hands out a lock of its own domain only.
+    const wrapperFor = (k: string): boolean => wrapper
+      || (this.fn.wrapperDomain !== undefined && (domainOf(k) === this.fn.wrapperDomain || !GLOBAL_LOCKS.has(k) || !this.releasesSomewhere(k)))
+      || (byName && !(GLOBAL_LOCKS.has(k) && this.releasesSomewhere(k)));
     type Exit = ReturnState;
     const exits = this.returnStates();
     const byLock = new Map<string, { held: Exit[]; free: Exit[] }>();
@@ -793,7 +801,7 @@ class LockFlow {
       }
     }
     for (const [k, g] of byLock) {
-      if (wrapper) continue;
+      if (wrapperFor(k)) continue;
       for (const x of exits) (x.s.locks.get(k)?.status === 'held' ? g.held : g.free).push(x);
       const releasedElsewhere = g.free.some((x) => x.s.locks.get(k)?.status === 'released');
       const leaking = g.held.filter((x) => {
@@ -915,6 +923,11 @@ class LockFlow {
       }
     }
     return [...out.values()];
+  }
+
+  private releasesSomewhere(key: string): boolean {
+    for (const [id, p] of this.pairs) if (p.releases.size && id.slice(0, id.lastIndexOf('@')) === key) return true;
+    return false;
   }
 
   /** Keys of locks taken here and released nowhere in this function (kept, handed on, or lost track of). */
