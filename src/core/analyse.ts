@@ -73,7 +73,7 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
     }
     return true;
   });
-  const releasers = new Map(outcomes.map((o) => [o.fn.name, o.callerReleaseDomains]));
+  const releasers = new Map(outcomes.map((o) => [o.fn.name, o.callerReleases && [...new Set(o.callerReleases.map((r) => r.domain))]]));
   // Second pass, only where it can matter: a function with findings that calls a same-file
   // function which releases its caller's locks (`return hugetlb_no_page(…)` drops the vma lock).
   const calleeReleases = new Map<string, CalleeRelease[]>();
@@ -200,7 +200,7 @@ function functionsOf(root: Node): Node[] {
 }
 
 interface FunctionOutcome {
-  fn: FunctionAnalysis; diagnostics: Diagnostic[]; unanalysed?: Unanalysed; callerReleaseDomains?: string[];
+  fn: FunctionAnalysis; diagnostics: Diagnostic[]; unanalysed?: Unanalysed;
   callerReleases?: CalleeRelease[];
   outside?: OutsideView;
   annotated?: boolean;
@@ -258,7 +258,7 @@ function analyseFunction(parser: CParser, fn: Node, text: string, mask: MaskResu
     info.lockPairs = r.pairs;
     const calls = [...new Set(cfg.nodes.flatMap((n) => n.events.flatMap((e) => (e.t === 'call' ? [e.name] : []))))];
     return {
-      fn: info, diagnostics: r.diagnostics, callerReleaseDomains: r.callerReleaseDomains, callerReleases: r.callerReleases, calls,
+      fn: info, diagnostics: r.diagnostics, callerReleases: r.callerReleases, calls,
       outside: r.outside, annotated: annotations.length > 0,
       rerun: (calleeReleases, calleeAcquires) => analyseLocks(cfg, {
         name, annotations, maxSteps: opts.maxSteps, acquireWrapper, wrapperDomain, calleeReleases, calleeAcquires, lockedCallbacks,

@@ -87,9 +87,7 @@ export interface LockFlowResult {
   pairs: LockPair[];
   diagnostics: Diagnostic[];
   overBudget?: string;
-  /** Domains of locks this function releases for its caller (used to recognise start/stop pairs). */
-  callerReleaseDomains?: string[];
-  /** The same locks, in the caller's terms. */
+  /** Locks this function releases for its caller, in the caller's terms (start/stop pairs, releasers). */
   callerReleases?: CalleeRelease[];
   /** What the cross-function check needs (see interproc/handover.ts). */
   outside?: OutsideView;
@@ -190,7 +188,10 @@ class LockFlow {
   private readonly storedOut = new Set<string>();
   /** Keys whose state a lock helper made us forget somewhere (`gfs2_freeze_unlock(sdp)`). */
   private readonly forgotten = new Set<string>();
+  /** Predecessors of each CFG node, and the variables set to constants (underOwnFlag; built on first use). */
   private preds?: number[][];
+  private flags?: Set<string>;
+  private openedOwnerKeys?: Set<string>;
   /** Acquire sites followed at once by `return true` (or another non-zero constant). */
   private readonly lastBeforeTrue = new Set<string>();
   /** Keys acquired somewhere by a conditional form (trylock, killable, NULL-returning). */
@@ -247,7 +248,6 @@ class LockFlow {
     this.checkUnheldReleases();
     return {
       pairs: this.pairList(), diagnostics: [...this.diags.values()],
-      callerReleaseDomains: [...new Set(this.droppedForCaller().map((r) => r.domain))],
       callerReleases: this.droppedForCaller(),
       outside: {
         calls: [...this.callLocks.values()],
@@ -257,7 +257,7 @@ class LockFlow {
         owners: {
           taken: [...new Set([...this.acquiredAlways].flatMap((k) => this.ownerKeys(k)))],
           // Returning with a lock held hands it to a caller just as releasing an untaken one takes it from one.
-          opened: [...new Set([...this.returnsHeld(), ...this.neverReleased(), ...this.handedToCallback].flatMap((k) => this.ownerKeys(k)))],
+          opened: [...new Set([...this.openedOwners(), ...[...this.handedToCallback].flatMap((k) => this.ownerKeys(k))])],
           handed: [...new Set([...this.handedIn, ...this.asserted,
             ...this.fn.annotations.filter((a) => a.name !== 'acquires' && a.name !== 'cond_acquires')
               .flatMap((a) => a.args.map((x) => `*:${x.replace(/\s+/g, '')}`))].flatMap((k) => this.ownerKeys(k)))],
@@ -926,14 +926,14 @@ class LockFlow {
   }
 
   private releasesSomewhere(key: string): boolean {
-    for (const [id, p] of this.pairs) if (p.releases.size && id.slice(0, id.lastIndexOf('@')) === key) return true;
+    for (const [id, p] of this.pairs) if (p.releases.size && pairKey(id) === key) return true;
     return false;
   }
 
   /** Keys of locks taken here and released nowhere in this function (kept, handed on, or lost track of). */
   private neverReleased(): string[] {
     const out: string[] = [];
-    for (const [id, p] of this.pairs) if (p.acquire && p.releases.size === 0) out.push(id.slice(0, id.lastIndexOf('@')));
+    for (const [id, p] of this.pairs) if (p.acquire && p.releases.size === 0) out.push(pairKey(id));
     return out;
   }
 
@@ -997,11 +997,11 @@ class LockFlow {
    */
   private takesAlike(key: string): boolean {
     const domain = domainOf(key);
-    const field = /(\w+)\W*$/.exec(key)?.[1];
+    const field = fieldOf(key);
     if (this.forgotten.has(key)) return true;
     for (const [id, p] of this.pairs) {
-      const other = id.slice(0, id.lastIndexOf('@'));
-      if (!p.acquire || !id.startsWith(`${domain}:`) || /(\w+)\W*$/.exec(other)?.[1] !== field) continue;
+      const other = pairKey(id);
+      if (!p.acquire || !id.startsWith(`${domain}:`) || fieldOf(other) !== field) continue;
       if (other !== key) return true;
       // Taken under this very name elsewhere: the untaken release is a bug unless a flag this
       // function sets decides it (`if (trans->removing_chunk) mutex_unlock(…)`).
@@ -1011,25 +1011,32 @@ class LockFlow {
   }
 
   private takenAt(key: string): { takenAt?: number } {
-    const lines = [...this.pairs].filter(([id, p]) => p.acquire && id.slice(0, id.lastIndexOf('@')) === key).map(([, p]) => p.acquire!.line);
+    const lines = [...this.pairs].filter(([id, p]) => p.acquire && pairKey(id) === key).map(([, p]) => p.acquire!.line);
     return lines.length ? { takenAt: Math.min(...lines) } : {};
   }
 
   /** This function also leaves a lock of that owner held (a notifier taking it on one call, dropping it on the next). */
   private opens(key: string): boolean {
-    const mine = new Set(this.ownerKeys(key));
-    return [...this.returnsHeld(), ...this.neverReleased()].some((k) => this.ownerKeys(k).some((o) => mine.has(o)));
+    const opened = this.openedOwners();
+    return this.ownerKeys(key).some((o) => opened.has(o));
+  }
+
+  /** Owner keys of the locks this function returns holding or never releases (after the fixpoint; computed once). */
+  private openedOwners(): Set<string> {
+    this.openedOwnerKeys ??= new Set([...this.returnsHeld(), ...this.neverReleased()].flatMap((k) => this.ownerKeys(k)));
+    return this.openedOwnerKeys;
   }
 
   /** The release at `site` sits just under a test of a flag this function sets (a correlation we may miss). */
   private underOwnFlag(site: Site): boolean {
     const nodes = this.cfg.nodes;
-    if (!this.preds) {
+    if (!this.preds || !this.flags) {
       this.preds = nodes.map(() => []);
       for (const n of nodes) for (const m of n.succ) this.preds[m].push(n.id);
+      // Flags: variables this function sets to a constant (`trans->removing_chunk = true`, `int ongoing = 0`).
+      this.flags = new Set(nodes.flatMap((n) => n.events.flatMap((e) => (e.t === 'assign' && (e.value === 'zero' || e.value === 'nonzero') ? [e.target] : []))));
     }
-    // Flags: variables this function sets to a constant (`trans->removing_chunk = true`, `int ongoing = 0`).
-    const assigned = new Set(nodes.flatMap((n) => n.events.flatMap((e) => (e.t === 'assign' && (e.value === 'zero' || e.value === 'nonzero') ? [e.target] : []))));
+    const assigned = this.flags;
     const at = nodes.find((n) => n.events.some((e) => e.t === 'lock' && e.site.line === site.line && e.site.column === site.column));
     let id = at?.id ?? -1;
     for (let i = 0; i < 8 && id >= 0; i++) {
@@ -1103,8 +1110,17 @@ export function releasesHere(r: CalleeRelease, args: string[], expr: string): bo
   if (arg === undefined) return true;
   // Same field name is enough (`session->s_mdsc->snap_rwsem` is the caller's `mdsc->snap_rwsem`);
   // another field is another lock (`z3fold_page_unlock(zhdr)` leaves `pool->lock` held).
-  const field = (x: string): string => /(\w+)\W*$/.exec(x)?.[1] ?? x;
-  return field(`${arg}${r.path ?? ''}`) === field(expr);
+  return fieldOf(`${arg}${r.path ?? ''}`) === fieldOf(expr);
+}
+
+/** The last identifier of a lock expression or key: its field (`pool->lock` → `lock`). */
+function fieldOf(x: string): string {
+  return /(\w+)\W*$/.exec(x)?.[1] ?? x;
+}
+
+/** The lock key of a pair id (`key@line:column`, or `key@caller`). */
+function pairKey(id: string): string {
+  return id.slice(0, id.lastIndexOf('@'));
 }
 
 function clone(s: State): State {
