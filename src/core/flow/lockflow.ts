@@ -16,7 +16,7 @@
 // did on the path (released twice, never assigned) are reported.
 import type { Cfg, CfgNode, Event, Atom, Site } from './cfg';
 import { EXIT } from './cfg';
-import { dependsOn, rootOf, type ValueClass } from './expr';
+import { dependsOn, lastName, rootOf, type ValueClass } from './expr';
 import type { Diagnostic, LockPair, PathStep } from '../model';
 
 type Fact = ValueClass | 'T' | 'F';
@@ -160,8 +160,11 @@ function closingName(name: string): boolean {
 
 /** Local flags that carry lock state across calls: `locked`, `mmap_locked`, `unlocked`. */
 const LOCK_FLAG = /^(\w+_)?(un)?lock(ed)?$|^\w*locked$|^\w*held$/;
-/** Names that say "I return with a lock held": folio_lock_anon_vma_read, lock_vma_under_rcu, *_trylock. */
-const WRAPPER_NAME = /(^|_)(try)?lock(ed)?(_|$)|^__?acquire|_acquire$/;
+/**
+ * Names that say "I return with a lock held": folio_lock_anon_vma_read, lock_vma_under_rcu, *_trylock,
+ * and a short object prefix glued to `lock` (xfs_ilock, xfs_dqlock2, xfs_dqlockn; not mlock, *_block, *_clock, *_unlock).
+ */
+const WRAPPER_NAME = /(^|_)(try)?lock(ed)?(_|$)|^__?acquire|_acquire$|(^|_)(?!(?:m|un|b|c|f)lock)[a-z]{1,2}lock[n\d]?$/;
 /** `set_page_dirty_lock()` takes and drops the lock inside: not a wrapper. */
 const NOT_WRAPPER_NAME = /_dirty_lock$/;
 
@@ -502,7 +505,8 @@ class LockFlow {
         // between the earlier release and this one on any path (a loop back to an unlock, or
         // unlock…unlock in sequence): then the double release does not hinge on a correlation
         // the analysis might have missed.
-        const definite = prev.releases.length > 0 && !prev.failedAt && !this.eventBetween('acquire', key, prev.releases, site);
+        const definite = prev.releases.length > 0 && !prev.failedAt && !this.eventBetween('acquire', key, prev.releases, site)
+          && !this.retestedBetween(prev.releases, site);
         this.finding(relId, definite, () => this.report(relId, {
           ruleId: 'lock/release-unheld', site, lock: expr, key,
           message: prev.failedAt
@@ -540,6 +544,39 @@ class LockFlow {
       if (start === undefined) return true;
       const fromStart = this.reach(start);
       for (const a of nodes) if (fromStart[a] && (a === target || this.reach(a)[target])) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Does a path from one of `from` to `to` branch on a value this function also tested before
+   * `from`? Then reaching `to` may hinge on a correlation a callee between them changes
+   * (`if (current->journal_info) up_write(…)` after gfs2_trans_end() cleared it): not definite.
+   */
+  private retestedBetween(from: Site[], to: Site): boolean {
+    const idx = this.siteIndex();
+    const target = idx.nodeOf.get(siteKey(to));
+    if (target === undefined) return true;
+    // Only tests of memory a callee can change (`current->…`, `p->f`, a global); a loop's `i < n` is retested by design.
+    const own = (v: string): boolean => this.locals.has(v) || this.cfg.params.includes(v);
+    const subject = (n: CfgNode): string | undefined => {
+      const a = n.kind === 'branch' ? n.atom : undefined;
+      if (!a || a.key.startsWith('#if') || (!/->|\./.test(a.key) && a.vars.every(own))) return undefined;
+      return a.subject ?? a.key;
+    };
+    for (const f of from) {
+      const start = idx.nodeOf.get(siteKey(f));
+      if (start === undefined) return true;
+      const fromStart = this.reach(start);
+      const before = new Set<string>();
+      for (const n of this.cfg.nodes) {
+        const sub = subject(n);
+        if (sub !== undefined && this.reach(n.id)[start]) before.add(sub);
+      }
+      for (const n of this.cfg.nodes) {
+        const sub = subject(n);
+        if (sub !== undefined && fromStart[n.id] && this.reach(n.id)[target] && before.has(sub)) return true;
+      }
     }
     return false;
   }
@@ -625,8 +662,13 @@ class LockFlow {
       const keep = t.facts.get(target) === 'nonzero';
       killFacts(t, target);
       if (keep) t.facts.set(target, 'nonzero');
-      // `folio_unlock(fbatch.folios[i])` then `i++`: the next turn names another object.
-      for (const [k, e] of t.locks) if (e.expr !== target && dependsOn(e.expr, target) && e.status === 'released') t.locks.delete(k);
+      // `folio_unlock(fbatch.folios[i])` then `i++`: the next turn names another object. A held one
+      // (`mutex_lock(&q[i]->qlock)` in a lock-them-all loop) is no longer named here: handed off, as
+      // when its only name is overwritten (see below).
+      for (const [k, e] of t.locks) {
+        if (e.expr === target || !dependsOn(e.expr, target)) continue;
+        if (e.status === 'released' || (e.status === 'held' && !e.fromCaller && e.expr.includes(`[${target}]`))) t.locks.delete(k);
+      }
       return t;
     }
     const copied = value === 'unknown' && rhs ? t.facts.get(rhs) : undefined;
@@ -689,7 +731,9 @@ class LockFlow {
       killFacts(t, a);
       t.uninit.delete(rootOf(a) ?? a);
       // `grab_folio(…, &folio)` refills the variable: a released lock under the old value is gone.
-      for (const [k, e] of t.locks) if (e.status === 'released' && dependsOn(e.expr, a)) t.locks.delete(k);
+      // An object on this stack (`xas_nomem(&xas, gfp)`) is changed in place, not replaced: it is the same lock.
+      const sameObject = (expr: string): boolean => expr === a && this.cfg.stackObjects.has(a);
+      for (const [k, e] of t.locks) if (e.status === 'released' && dependsOn(e.expr, a) && !sameObject(e.expr)) t.locks.delete(k);
     }
     if (lockish) {
       // An unknown *lock* helper given our lock may take or drop it: forget what we knew.
@@ -755,16 +799,27 @@ class LockFlow {
   private mergeInto(id: number, s: State): boolean {
     const sig = signature(s);
     const states = this.inStates[id];
-    const cur = states.get(sig);
-    if (!cur) { states.set(sig, s); return true; }
-    let changed = false;
-    for (const [k, v] of cur.facts) {
-      if (s.facts.get(k) !== v) { cur.facts.delete(k); changed = true; }
+    const old = states.get(sig);
+    if (!old) { states.set(sig, s); return true; }
+    // Copy on write: a stored state may be the very object a successor stored (transfer passes
+    // states on unchanged), so widening it in place would widen the successor too, unseen.
+    let cur: State | undefined;
+    const own = (): State => {
+      if (!cur) { cur = clone(old); states.set(sig, cur); }
+      return cur;
+    };
+    for (const [k, v] of old.facts) {
+      const w = s.facts.get(k);
+      if (w === v) continue;
+      // -ENOSPC on one path, "non-zero" on the other: still non-zero.
+      if ((v === 'neg' || v === 'nonzero') && (w === 'neg' || w === 'nonzero')) {
+        if (v === 'neg') own().facts.set(k, 'nonzero');
+      } else own().facts.delete(k);
     }
     // "Never assigned" must hold on every merged path, so the sets intersect.
-    for (const u of [...cur.uninit]) if (!s.uninit.has(u)) { cur.uninit.delete(u); changed = true; }
+    for (const u of old.uninit) if (!s.uninit.has(u)) own().uninit.delete(u);
     for (const [k, e] of s.locks) {
-      const c = cur.locks.get(k)!;
+      const c = old.locks.get(k)!;
       const acquires = unionSites(c.acquires, e.acquires);
       const releases = unionSites(c.releases, e.releases);
       const escaped = c.escaped || e.escaped;
@@ -773,11 +828,10 @@ class LockFlow {
       const fromNothing = c.fromNothing || e.fromNothing;
       if (acquires !== c.acquires || releases !== c.releases || escaped !== c.escaped || fromCaller !== c.fromCaller
         || fromNothing !== c.fromNothing) {
-        cur.locks.set(k, { ...c, acquires, releases, escaped, fromCaller, fromNothing });
-        changed = true;
+        own().locks.set(k, { ...c, acquires, releases, escaped, fromCaller, fromNothing });
       }
     }
-    return changed;
+    return cur !== undefined;
   }
 
   // ---- exits ---------------------------------------------------------------
@@ -863,7 +917,11 @@ class LockFlow {
    */
   private checkUnheldReleases(): void {
     if (this.unheldReleases.size === 0 || this.fn.acquireWrapper) return;
-    if (this.fn.annotations.some((a) => a.name === 'releases' || a.name === 'must_hold' || a.name === 'cond_releases')) return;
+    // What the annotations hand in (`__releases(ptl)`, `__must_hold(&pvmw->ptl)`), by last name: they are
+    // often spelt unlike the release (`__releases(RCU)`), so a same-named lock is theirs whatever its path.
+    const handedByAnnotation = new Set(this.fn.annotations
+      .filter((a) => a.name === 'releases' || a.name === 'must_hold' || a.name === 'cond_releases')
+      .flatMap((a) => a.args.map((x) => lastName(x).toLowerCase())));
     // Unlock helpers (unlock/put/free… in the name) release what their caller took: not reported
     // here, but still handed to the cross-function check, which asks their callers.
     const closing = closingName(this.fn.name);
@@ -871,20 +929,26 @@ class LockFlow {
       // `lockdep_assert_held(l)` writes the contract down: the caller hands the lock in.
       if (this.asserted.has(k)) continue;
       const expr = k.slice(k.indexOf(':') + 1);
+      if (handedByAnnotation.has(lastName(expr).toLowerCase()) || handedByAnnotation.has(domainOf(k))) continue;
       const category = this.rootCategory(k, expr);
+      // An annotated function may drop more than it names (xfs_iget_recycle() "drops the i_flags_lock
+      // and the rcu read lock" but says only the first): of the rest, only its own objects and the
+      // locks its callers can be asked about.
+      if (handedByAnnotation.size && category !== 'stack' && category !== 'param' && category !== 'local') continue;
       // Ends released on some return, having dropped more than it took: the caller's lock is gone.
       const ends = this.returnStates().some(({ s: st }) => {
         const e = st.locks.get(k);
         return e?.status === 'released' && (e.fromNothing || e.callersDropped);
       });
       if (!ends) continue;
-      if (closing || !(this.fn.unheldRoots ?? DEFAULT_UNHELD_ROOTS).includes(category)) {
+      // An object on this function's stack cannot be a caller's lock, whatever the function is called.
+      if ((closing && category !== 'stack') || !(this.fn.unheldRoots ?? DEFAULT_UNHELD_ROOTS).includes(category)) {
         // Whether a caller hands this lock in is for the cross-function check to decide.
         const root = rootOf(expr) ?? '';
         // A local filled by a locking call (`f = get_folio(…, TRYLOCK)`, `get(&f)`) may come back
         // locked from that callee: not a caller's lock.
         const fromCallee = category === 'local' && this.cfg.fromCalls.has(root);
-        if (category === 'param' || category === 'global' || category === 'scope' || (category === 'local' && !fromCallee)) {
+        if ((category === 'param' || category === 'global' || category === 'scope' || (category === 'local' && !fromCallee)) && !this.onlyTried(k)) {
           const paramIndex = category === 'param' ? this.cfg.params.indexOf(root) : undefined;
           this.candidates.push({ key: k, expr, root: category === 'scope' ? 'global' : category, owners: this.takesAlike(k) || this.opens(k) ? [] : this.ownerKeys(k),
             ...this.takenAt(k),
@@ -1013,6 +1077,22 @@ class LockFlow {
   private takenAt(key: string): { takenAt?: number } {
     const lines = [...this.pairs].filter(([id, p]) => p.acquire && pairKey(id) === key).map(([, p]) => p.acquire!.line);
     return lines.length ? { takenAt: Math.min(...lines) } : {};
+  }
+
+  /**
+   * The function takes `key` only by trying (`if (raw_spin_trylock(&l)) …`): its untaken release
+   * may follow a failed try, matched by state we do not track (kgdb_cpu_enter()'s kgdb_active).
+   */
+  private onlyTried(key: string): boolean {
+    let tried = false;
+    for (const n of this.cfg.nodes) {
+      for (const e of n.events) {
+        if (e.t !== 'lock' || e.key !== key || e.verb.op !== 'acquire') continue;
+        if ((e.verb.heldWhen ?? 'always') === 'always') return false;
+        tried = true;
+      }
+    }
+    return tried;
   }
 
   /** This function also leaves a lock of that owner held (a notifier taking it on one call, dropping it on the next). */
@@ -1246,14 +1326,30 @@ function refine(s: State, a: Atom, taken: boolean): State {
  * A conditional acquire wrapper returns one set of constants when it leaves the
  * lock held and another when it does not (`return true` held, `return false` not).
  */
-function isConditionalWrapper(held: { node: CfgNode }[], free: { node: CfgNode }[]): boolean {
+function isConditionalWrapper(held: ReturnState[], free: ReturnState[]): boolean {
   // Only the two kernel contracts: trylock style (held: true/1, not held: false/0) and
-  // killable style (held: 0, not held: -E…). An error return with the lock held is a leak.
+  // killable style (held: 0, not held: -E… or a non-zero error variable). An error return
+  // with the lock held is a leak.
   if (free.length === 0) return false;
-  const heldVals = new Set(held.map((x) => x.node.ret?.value ?? '?'));
-  const freeVals = new Set(free.map((x) => x.node.ret?.value ?? '?'));
-  const only = (set: Set<string>, v: string): boolean => set.size === 1 && set.has(v);
-  return (only(heldVals, 'nonzero') && only(freeVals, 'zero')) || (only(heldVals, 'zero') && only(freeVals, 'neg'));
+  const only = (set: Set<string>, ...v: string[]): boolean => set.size > 0 && [...set].every((x) => v.includes(x));
+  const written = (xs: ReturnState[]): Set<string> => new Set(xs.map((x) => x.node.ret?.value ?? '?'));
+  if (only(written(held), 'nonzero') && only(written(free), 'zero')) return true;
+  // Killable style may return its error variable (`if (ret) mutex_unlock(…); return ret;`): what the
+  // path knows of it counts, but only here (an error return with the lock held is a leak, not a trylock).
+  // A constant `return true;`/`return 1;` is not an error, though: not held then is the trylock
+  // contract reversed (list_lru_add() without its unlock).
+  const known = (xs: ReturnState[]): Set<string> => new Set(xs.map(returnedClass));
+  const errorLike = (x: ReturnState): boolean => x.node.ret?.value === 'neg' || (!x.node.ret?.value && ['neg', 'nonzero'].includes(returnedClass(x)));
+  return only(known(held), 'zero') && free.every(errorLike);
+}
+
+/** What a return gives back: its constant, else what the path knows of the returned variable (`return ret;`). */
+function returnedClass(x: ReturnState): string {
+  const r = x.node.ret;
+  if (!r) return '?';
+  if (r.value) return r.value;
+  const v = r.text.trim();
+  return /^[A-Za-z_]\w*$/.test(v) ? x.s.facts.get(v) ?? '?' : '?';
 }
 
 function rpo(cfg: Cfg): number[] {

@@ -25,6 +25,7 @@
 import type { Diagnostic, PathStep } from '../model';
 import type { UnheldCandidate } from '../flow/lockflow';
 import { domainOf, releasesHere } from '../flow/lockflow';
+import { lastName } from '../flow/expr';
 import type { FileSummary, FunctionSummary, SummaryCall } from './summary';
 
 const MAX_DEPTH = 5;
@@ -100,7 +101,7 @@ export class CallIndex {
     const out = new Map<string, Diagnostic[]>();
     for (const file of this.files) {
       for (const fn of file.functions) {
-        if (!fn.candidates.length || fn.annotated || (only && !only(file, fn))) continue;
+        if (!fn.candidates.length || (only && !only(file, fn))) continue;
         for (const cand of fn.candidates) {
           const spec = specOf(cand);
           // F may take the lock itself through a helper (`preload_this_cpu_lock(&l, …)` returns with l held).
@@ -129,16 +130,17 @@ export class CallIndex {
    * leaves it held, and none (or few, see TAKERS_PER_HANDED) is handed it (released untaken,
    * asserted held, annotated), callers do not pass that lock around, and a release of it that
    * was never taken is the odd one out (a deleted or missing acquire). Not for a bare `ptl` or
-   * `mm`: a variable's name says nothing about which lock it is. Undefined when the rule does
+   * `mm`: a variable's name says nothing about which lock it is. Why not (a string) when the rule does
    * not apply.
    */
-  private everyoneTakesIt(cand: UnheldCandidate): Peers | undefined {
-    if (!cand.owners.length) return undefined;
+  private everyoneTakesIt(cand: UnheldCandidate): Peers | string {
+    if (!cand.owners.length) return 'no owner key';
     const others = (set: Set<FunctionSummary> | undefined): FunctionSummary[] => [...(set ?? [])].filter((f) => !f.candidates.includes(cand));
     // A function we could not analyse may take it, leave it held or be handed it.
-    if (cand.owners.some((o) => this.blind.has(o.slice(o.indexOf(':') + 1)))) return undefined;
+    if (cand.owners.some((o) => this.blind.has(o.slice(o.indexOf(':') + 1)))) return 'named by an unanalysed function';
     // A function that leaves the lock held for another (`seq_start()` for `seq_stop()`) is a pair we cannot see through.
-    if (cand.owners.some((o) => others(this.opened.get(o)).length)) return undefined;
+    const opener = cand.owners.flatMap((o) => others(this.opened.get(o)))[0];
+    if (opener) return `${opener.name}() leaves it held`;
     const handed = new Set(cand.owners.flatMap((o) => [...others(this.handed.get(o)), ...others(this.handed.get(`*:${o.slice(o.indexOf(':') + 1)}`))]));
     return { takers: others(this.takers.get(cand.owners[0])), handed: [...handed] };
   }
@@ -205,9 +207,10 @@ export class CallIndex {
     }
     if (!sites) {
       const peers = this.everyoneTakesIt(cand);
-      if (peers && peers.takers.length >= MIN_TAKERS && (!peers.handed.length || (peers.takers.length >= MIN_TAKERS_WHEN_HANDED && peers.takers.length >= peers.handed.length * TAKERS_PER_HANDED))) return { t: 'free', sites: [], peers };
+      if (typeof peers === 'string') return { t: 'unknown', why: `${d.fn.name}() may be called from places not seen (pointer, macro or export); ${peers}` };
+      if (peers.takers.length >= MIN_TAKERS && (!peers.handed.length || (peers.takers.length >= MIN_TAKERS_WHEN_HANDED && peers.takers.length >= peers.handed.length * TAKERS_PER_HANDED))) return { t: 'free', sites: [], peers };
       return { t: 'unknown', why: `${d.fn.name}() may be called from places not seen (pointer, macro or export)`
-        + (peers ? `; ${peers.takers.length} take it, handed to ${peers.handed.slice(0, 3).map((f) => f.name).join(' ') || 'none'}` : '') };
+        + `; ${peers.takers.length} take it, handed to ${peers.handed.slice(0, 3).map((f) => f.name).join(' ') || 'none'}` };
     }
     // No callers: an entry point (when we are above the function itself), nothing to say otherwise.
     if (sites.length === 0) return depth === 0 ? { t: 'unknown', why: 'no callers' } : { t: 'free', sites: [] };
@@ -240,10 +243,6 @@ function specOf(c: UnheldCandidate): Spec {
   const domain = domainOf(c.key);
   const bare = /^\*?[A-Za-z_]\w*$/.test(c.expr);
   return { domain, last: lastName(c.expr), loose: bare && c.root !== 'global', expr: c.expr };
-}
-
-function lastName(expr: string): string {
-  return /([A-Za-z_]\w*)[^A-Za-z_]*$/.exec(expr)?.[1] ?? expr;
 }
 
 function matches(key: string, spec: Spec): boolean {
