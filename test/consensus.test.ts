@@ -3,7 +3,9 @@
 // caller's terms, locks stored in the caller's memory, kref_put_mutex() callbacks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyseText, analyseTexts } from './helpers/load';
+import { analyseText, analyseTexts, getParser } from './helpers/load';
+import { analyseFileWithSummary } from '../src/core/analyse';
+import { buildCatalogue } from '../src/core/locks/table';
 import type { FileAnalysis } from '../src/core/model';
 
 /** Two functions that take pool->lock themselves. */
@@ -311,4 +313,70 @@ test('a lock helper\'s own definition hands out its lock, not an RCU section it 
   // The same by name alone (not in the catalogue).
   const byName = LOCK_VMA(false).replace('lock_vma_under_rcu', 'my_lock_vma');
   assert.deepEqual(rules(await analyseText('memory.c', byName)), ['6:lock/held-at-exit']);
+});
+
+test('a function that hands its lock to a same-file releaser does not leave it held for the tree-wide rule', async () => {
+  // zpool_take_one() returns true with the lock "held" only until zpool_accept() drops it
+  // (try_to_accept_memory_one() and __accept_page() in mm/page_alloc.c).
+  const handsOver = `
+static void zpool_accept(struct zpool *pool, struct list_head *e)
+{
+	list_del(e);
+	spin_unlock(&pool->lock);
+}
+
+static bool zpool_take_one(struct zpool *pool)
+{
+	struct list_head *e;
+
+	spin_lock(&pool->lock);
+	e = zpool_first(pool);
+	if (!e) {
+		spin_unlock(&pool->lock);
+		return false;
+	}
+	zpool_accept(pool, e);
+	return true;
+}
+`;
+  const parser = await getParser();
+  const { summary } = analyseFileWithSummary(parser, 'zpool.c', TAKERS + handsOver, { catalogue: buildCatalogue() });
+  const take = summary.functions.find((f) => f.name === 'zpool_take_one')!;
+  assert.deepEqual(take.returnsHeld, []);
+  assert.deepEqual(take.owners.opened, []);
+  assert.ok(take.owners.taken.includes('spin:zpool.lock'));
+});
+
+test('a lock a callee may have dropped counts as held at later calls: their untaken release is not reported', async () => {
+  // __btrfs_run_delayed_refs(): btrfs_run_delayed_refs_for_head() unlocks only on error, then
+  // cleanup_ref_head() is called with the head lock still held and drops it.
+  const text = `
+static int head_run(struct ref_head *head)
+{
+	if (head_failed(head)) {
+		spin_unlock(&head->lock);
+		return -EIO;
+	}
+	return 0;
+}
+
+static int head_cleanup(struct ref_head *head)
+{
+	spin_unlock(&head->lock);
+	return 0;
+}
+
+int heads_run_all(struct ref_head *head)
+{
+	int ret;
+
+	spin_lock(&head->lock);
+	ret = head_run(head);
+	if (ret < 0)
+		return ret;
+	return head_cleanup(head);
+}
+`;
+  const [f] = await analyseTexts([['heads.c', text]]);
+  assert.deepEqual(rules(f), []);
 });

@@ -99,7 +99,10 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
     if (domains.length) calleeAcquires.set(o.fn.name, domains);
   }
   for (const o of outcomes) {
-    if (!o.rerun || o.diagnostics.length === 0 || !o.calls?.some((c) => calleeReleases.has(c) || calleeAcquires.has(c))) continue;
+    // Also a function that seems to return a lock held: its summary says "leaves it held" to the
+    // tree-wide rule (try_to_accept_memory_one() hands zone->lock to __accept_page(), which drops it).
+    const matters = o.diagnostics.length > 0 || (o.outside?.returnsHeld.length ?? 0) > 0;
+    if (!o.rerun || !matters || !o.calls?.some((c) => calleeReleases.has(c) || calleeAcquires.has(c))) continue;
     const again = o.rerun(calleeReleases, calleeAcquires);
     o.diagnostics = again.diagnostics;
     o.fn.lockPairs = again.pairs;

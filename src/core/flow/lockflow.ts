@@ -1027,9 +1027,11 @@ class LockFlow {
     let c = this.callLocks.get(id);
     if (!c) { c = { callee: e.name, line: e.line, held: [], released: [] }; this.callLocks.set(id, c); }
     for (const [k, entry] of s.locks) {
-      const list = entry.status === 'held' ? c.held : c.released;
+      // A callee that may have dropped it (`byCallee`) may as well not have: still held, for callees' sake.
+      const held = entry.status === 'held' || entry.byCallee === true;
+      const list = held ? c.held : c.released;
       if (!list.includes(k)) list.push(k);
-      if (entry.status === 'held') c.args ??= e.args;
+      if (held) c.args ??= e.args;
     }
   }
 
