@@ -1336,13 +1336,17 @@ function isConditionalWrapper(held: ReturnState[], free: ReturnState[]): boolean
   const only = (set: Set<string>, ...v: string[]): boolean => set.size > 0 && [...set].every((x) => v.includes(x));
   const written = (xs: ReturnState[]): Set<string> => new Set(xs.map((x) => x.node.ret?.value ?? '?'));
   if (only(written(held), 'nonzero') && only(written(free), 'zero')) return true;
+  if (only(written(held), 'zero') && only(written(free), 'neg')) return true;
   // Killable style may return its error variable (`if (ret) mutex_unlock(…); return ret;`): what the
   // path knows of it counts, but only here (an error return with the lock held is a leak, not a trylock).
   // A constant `return true;`/`return 1;` is not an error, though: not held then is the trylock
   // contract reversed (list_lru_add() without its unlock).
   const known = (xs: ReturnState[]): Set<string> => new Set(xs.map(returnedClass));
   const errorLike = (x: ReturnState): boolean => x.node.ret?.value === 'neg' || (!x.node.ret?.value && ['neg', 'nonzero'].includes(returnedClass(x)));
-  return only(known(held), 'zero') && free.every(errorLike);
+  // And only where one `return ret;` gives both outcomes, split by ret: a plain `ret = 0 … return ret;`
+  // with the lock held beside `return -ENOMEM;` without it is a leak (alloc_shrinker_info() minus its unlock).
+  const splitByVariable = held.some((h) => free.some((f) => f.node === h.node));
+  return splitByVariable && only(known(held), 'zero') && free.every(errorLike);
 }
 
 /** What a return gives back: its constant, else what the path knows of the returned variable (`return ret;`). */
