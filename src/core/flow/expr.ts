@@ -42,12 +42,12 @@ export function rootOf(expr: string): string | undefined {
   return m?.[1];
 }
 
-/** Does assigning `target` change what `expr` denotes? */
 /** The last identifier of an expression: `&pvmw->ptl` → `ptl`, `RCU` → `RCU`. */
 export function lastName(expr: string): string {
   return /([A-Za-z_]\w*)[^A-Za-z_]*$/.exec(expr)?.[1] ?? expr;
 }
 
+/** Does assigning `target` change what `expr` denotes? */
 export function dependsOn(expr: string, target: string): boolean {
   if (expr === target) return true;
   if (expr.startsWith(target) && /^(->|\.|\[)/.test(expr.slice(target.length))) return true;

@@ -559,24 +559,18 @@ class LockFlow {
     if (target === undefined) return true;
     // Only tests of memory a callee can change (`current->…`, `p->f`, a global); a loop's `i < n` is retested by design.
     const own = (v: string): boolean => this.locals.has(v) || this.cfg.params.includes(v);
-    const subject = (n: CfgNode): string | undefined => {
+    const tests: { id: number; subject: string }[] = [];
+    for (const n of this.cfg.nodes) {
       const a = n.kind === 'branch' ? n.atom : undefined;
-      if (!a || a.key.startsWith('#if') || (!/->|\./.test(a.key) && a.vars.every(own))) return undefined;
-      return a.subject ?? a.key;
-    };
+      if (!a || a.key.startsWith('#if') || (!/->|\./.test(a.key) && a.vars.every(own))) continue;
+      tests.push({ id: n.id, subject: a.subject ?? a.key });
+    }
     for (const f of from) {
       const start = idx.nodeOf.get(siteKey(f));
       if (start === undefined) return true;
       const fromStart = this.reach(start);
-      const before = new Set<string>();
-      for (const n of this.cfg.nodes) {
-        const sub = subject(n);
-        if (sub !== undefined && this.reach(n.id)[start]) before.add(sub);
-      }
-      for (const n of this.cfg.nodes) {
-        const sub = subject(n);
-        if (sub !== undefined && fromStart[n.id] && this.reach(n.id)[target] && before.has(sub)) return true;
-      }
+      const before = new Set(tests.filter((x) => this.reach(x.id)[start]).map((x) => x.subject));
+      if (tests.some((x) => fromStart[x.id] && this.reach(x.id)[target] && before.has(x.subject))) return true;
     }
     return false;
   }

@@ -130,8 +130,8 @@ export class CallIndex {
    * leaves it held, and none (or few, see TAKERS_PER_HANDED) is handed it (released untaken,
    * asserted held, annotated), callers do not pass that lock around, and a release of it that
    * was never taken is the odd one out (a deleted or missing acquire). Not for a bare `ptl` or
-   * `mm`: a variable's name says nothing about which lock it is. Why not (a string) when the rule does
-   * not apply.
+   * `mm`: a variable's name says nothing about which lock it is. When the rule does not apply,
+   * a string saying why (for `explain`).
    */
   private everyoneTakesIt(cand: UnheldCandidate): Peers | string {
     if (!cand.owners.length) return 'no owner key';
@@ -207,10 +207,10 @@ export class CallIndex {
     }
     if (!sites) {
       const peers = this.everyoneTakesIt(cand);
-      if (typeof peers === 'string') return { t: 'unknown', why: `${d.fn.name}() may be called from places not seen (pointer, macro or export); ${peers}` };
+      const hidden = `${d.fn.name}() may be called from places not seen (pointer, macro or export)`;
+      if (typeof peers === 'string') return { t: 'unknown', why: `${hidden}; ${peers}` };
       if (peers.takers.length >= MIN_TAKERS && (!peers.handed.length || (peers.takers.length >= MIN_TAKERS_WHEN_HANDED && peers.takers.length >= peers.handed.length * TAKERS_PER_HANDED))) return { t: 'free', sites: [], peers };
-      return { t: 'unknown', why: `${d.fn.name}() may be called from places not seen (pointer, macro or export)`
-        + `; ${peers.takers.length} take it, handed to ${peers.handed.slice(0, 3).map((f) => f.name).join(' ') || 'none'}` };
+      return { t: 'unknown', why: `${hidden}; ${peers.takers.length} take it, handed to ${peers.handed.slice(0, 3).map((f) => f.name).join(' ') || 'none'}` };
     }
     // No callers: an entry point (when we are above the function itself), nothing to say otherwise.
     if (sites.length === 0) return depth === 0 ? { t: 'unknown', why: 'no callers' } : { t: 'free', sites: [] };
