@@ -64,6 +64,8 @@ export interface CfgNode {
   part?: string;
   /** Branch only: lock keys released early in the true arm and in the false arm. */
   armReleases?: [string[], string[]];
+  /** Branch only: part of a while/for/do loop's own exit test, which every turn re-tests by design. */
+  loopTest?: boolean;
 }
 
 export interface Cfg {
@@ -280,7 +282,7 @@ class Builder {
       case 'do_statement': {
         const head = this.node('stmt', s);
         const cond = s.childForFieldName('condition');
-        const condEntry = cond ? this.cond(cond, head.id, next, `while ${oneLine(cond.text, 60)}`) : next;
+        const condEntry = cond ? this.loopCond(() => this.cond(cond, head.id, next, `while ${oneLine(cond.text, 60)}`)) : next;
         const body = s.childForFieldName('body');
         const loopCtx = this.loopCtx(ctx, next, condEntry);
         head.succ = [body ? this.stmt(body, condEntry, loopCtx) : condEntry];
@@ -293,7 +295,7 @@ class Builder {
         const body = s.childForFieldName('body');
         const bodyEntry = body ? this.stmt(body, updEntry, this.loopCtx(ctx, next, updEntry)) : updEntry;
         const cond = s.childForFieldName('condition');
-        head.succ = [cond ? this.cond(cond, bodyEntry, next, `for (${oneLine(cond.text, 60)})`) : bodyEntry];
+        head.succ = [cond ? this.loopCond(() => this.cond(cond, bodyEntry, next, `for (${oneLine(cond.text, 60)})`)) : bodyEntry];
         const init = s.childForFieldName('initializer');
         const initEvents = !init ? [] : init.type === 'declaration' ? this.declEvents(init) : this.events(init);
         return this.seq(s, initEvents, head.id);
@@ -492,7 +494,7 @@ class Builder {
       const br = this.branch(s, { key: `$loop${this.synth++}`, vars: [], opaque: true }, bodyEntry, next, `${macro.name}(…)`);
       head.succ = [this.seq(s, kills, br)];
     } else {
-      head.succ = [cond ? this.cond(cond, bodyEntry, next, `while ${oneLine(cond.text, 60)}`) : bodyEntry];
+      head.succ = [cond ? this.loopCond(() => this.cond(cond, bodyEntry, next, `while ${oneLine(cond.text, 60)}`)) : bodyEntry];
     }
     return head.id;
   }
@@ -549,6 +551,14 @@ class Builder {
   }
 
   // ---- conditions ----------------------------------------------------------
+
+  /** Builds a loop's exit test with `make` and marks the branch nodes it made as `loopTest`. */
+  private loopCond(make: () => number): number {
+    const first = this.nodes.length;
+    const entry = make();
+    for (let i = first; i < this.nodes.length; i++) if (this.nodes[i].kind === 'branch') this.nodes[i].loopTest = true;
+    return entry;
+  }
 
   private branch(at: Node, atom: Atom, t: number, f: number, step: string, events: Event[] = [],
     negated = false, part?: string): number {

@@ -34,8 +34,13 @@ interface Entry {
   resultVar?: string;
   aliases?: string[];
   escaped: boolean;
-  /** Escaped only because the locking call's result went to the caller's memory (`vmf->pte = …`). */
+  /**
+   * A weak hand-off, believed only when no return releases the lock: the locking call's result went
+   * to the caller's memory (`vmf->pte = …`), or the locked object into one of ours (`op->x = obj`).
+   */
   escapedByResult?: boolean;
+  /** The weak hand-off is the locked object stored into one of ours: a failed attempt elsewhere is no release. */
+  storedObject?: boolean;
   /** The lock pointer was stored in the caller's memory first (`pvmw->ptl = *ptlp; spin_lock(pvmw->ptl)`). */
   stored?: boolean;
   guard: boolean;
@@ -49,6 +54,8 @@ interface Entry {
   aliasNames?: string[];
   /** Given to a callee that may have released it (LOCK_CONSUMERS, same-file releasers). */
   byCallee?: boolean;
+  /** …an unknown lock helper that may have taken or dropped it: its state at later calls is unknown too. */
+  byHelper?: boolean;
   /** RCU read sections nest: 2 means "taken twice here" (capped, so loops stay finite). */
   depth?: number;
 }
@@ -105,6 +112,8 @@ export interface CallLocks {
   callee: string; line: number; held: string[]; released: string[];
   /** The call's arguments, kept only where a lock is held (to name what a callee releases). */
   args?: string[];
+  /** Held keys that name a global by a bare identifier (`mutex:damon_lock`): one object, not any lock of the kind. */
+  globals?: string[];
 }
 
 /** A release of a lock the function never took, not reported here because a caller may hold the lock. */
@@ -475,6 +484,11 @@ class LockFlow {
       return t;
     }
     if (prev?.byCallee) {
+      // The callee or helper may have left it held: this release pairs with what was taken before it.
+      if (prev.byHelper) {
+        for (const a of prev.acquires) this.addPair(key, prev.kind === 'helper' ? kind : prev.kind, expr, a, site);
+        if (!prev.acquires.length) this.addPair(key, kind, expr, null, site);
+      }
       this.refute(relId);
       this.refute(uninitId);
       return t;
@@ -506,7 +520,7 @@ class LockFlow {
         // unlock…unlock in sequence): then the double release does not hinge on a correlation
         // the analysis might have missed.
         const definite = prev.releases.length > 0 && !prev.failedAt && !this.eventBetween('acquire', key, prev.releases, site)
-          && !this.retestedBetween(prev.releases, site);
+          && !this.retestedBetween(prev.releases, site, key);
         this.finding(relId, definite, () => this.report(relId, {
           ruleId: 'lock/release-unheld', site, lock: expr, key,
           message: prev.failedAt
@@ -553,16 +567,21 @@ class LockFlow {
    * `from`? Then reaching `to` may hinge on a correlation a callee between them changes
    * (`if (current->journal_info) up_write(…)` after gfs2_trans_end() cleared it): not definite.
    */
-  private retestedBetween(from: Site[], to: Site): boolean {
+  private retestedBetween(from: Site[], to: Site, key: string): boolean {
     const idx = this.siteIndex();
     const target = idx.nodeOf.get(siteKey(to));
     if (target === undefined) return true;
-    // Only tests of memory a callee can change (`current->…`, `p->f`, a global); a loop's `i < n` is retested by design.
+    // Only tests of memory a callee can change (`current->…`, `p->f`, a global) in if/switch-like branches.
     const own = (v: string): boolean => this.locals.has(v) || this.cfg.params.includes(v);
     const tests: { id: number; subject: string }[] = [];
     for (const n of this.cfg.nodes) {
       const a = n.kind === 'branch' ? n.atom : undefined;
       if (!a || a.key.startsWith('#if') || (!/->|\./.test(a.key) && a.vars.every(own))) continue;
+      // A loop's own exit test is re-tested on every turn: an unlock repeated through the back edge
+      // with no acquire between is a double release whatever that test reads (kthread_should_stop()),
+      // unless the test fetches something (`buf = next_locked_buf(j)` may hand back the lock taken)
+      // or reads the lock's own state (`while (current->rcu_read_lock_nesting > n) rcu_read_unlock();`).
+      if (n.loopTest && !n.events.some((e) => e.t === 'assign') && !mentionsLock(a.key, key)) continue;
       tests.push({ id: n.id, subject: a.subject ?? a.key });
     }
     for (const f of from) {
@@ -673,9 +692,16 @@ class LockFlow {
     }
     if (rhs && !this.isLocalTarget(target) && /^[A-Za-z_]\w*(->\w+)+$/.test(target)) this.storedOut.add(target);
     // Handing a held lock to the caller (`*ptlp = ptl`, `pvmw->ptl = ptl`) ends our responsibility.
+    // Storing the object whose lock is held does too when the caller's memory gets it
+    // (`*mk_ret = mk` with mk->mk_sem held); into an object of our own (`op->file[1].vnode = vnode`,
+    // then op goes to a callee) only when no return releases the lock (`walk->lruvec = lruvec` is
+    // bookkeeping: the lock is dropped further on).
     if (rhs && !this.isLocalTarget(target)) {
+      const toCaller = this.cfg.params.includes(rootOf(target) ?? '');
       for (const [k, e] of t.locks) {
-        if (e.status === 'held' && (e.expr === rhs || e.resultVar === rhs)) t.locks.set(k, { ...e, escaped: true });
+        if (e.status !== 'held') continue;
+        if (e.expr === rhs || e.resultVar === rhs) t.locks.set(k, { ...e, escaped: true });
+        else if (e.expr.startsWith(`${rhs}->`)) t.locks.set(k, toCaller ? { ...e, escaped: true } : { ...e, escapedByResult: true, storedObject: true });
       }
     }
     // `src_folio = folio;` while folio's lock is held: either name may release it.
@@ -685,6 +711,12 @@ class LockFlow {
       }
     }
     for (const [k, e] of t.locks) {
+      // `ret = mutex_lock_interruptible(&m); … ret = -EINVAL;`: ret no longer says anything of the
+      // lock, so a later `return ret;` does not hand it out.
+      if (e.resultVar === target && e.expr !== target && !iter) {
+        t.locks.set(k, { ...e, resultVar: undefined });
+        continue;
+      }
       if (e.aliasNames?.includes(target) && e.expr !== target) {
         t.locks.set(k, { ...e, aliasNames: e.aliasNames.filter((n) => n !== target) });
         continue;
@@ -730,9 +762,20 @@ class LockFlow {
       for (const [k, e] of t.locks) if (e.status === 'released' && dependsOn(e.expr, a) && !sameObject(e.expr)) t.locks.delete(k);
     }
     if (lockish) {
-      // An unknown *lock* helper given our lock may take or drop it: forget what we knew.
+      // An unknown *lock* helper given our lock may take or drop it: from here on it may be either,
+      // so a release further on is neither a double nor an untaken one.
+      const known = new Set([...t.locks.values()].map((e) => e.expr));
       for (const [k, e] of t.locks) {
-        if (args.includes(e.expr) || args.some((a) => e.expr.startsWith(`${a}->`))) { t.locks.delete(k); this.forgotten.add(k); }
+        if (!args.includes(e.expr) && !args.some((a) => e.expr.startsWith(`${a}->`))) continue;
+        t.locks.set(k, { ...e, status: 'released', releases: [], byCallee: true, byHelper: true, fromNothing: false });
+        this.forgotten.add(k);
+      }
+      // Likewise a lock we knew nothing of (`preload_this_cpu_lock(&free_vmap_area_lock, …)`).
+      for (const a of args) {
+        const lockLike = addrOf.includes(a) || /(?:lock|mutex|sem|ptl|mtx)\w*$/i.test(a);
+        if (!lockLike || !/^[A-Za-z_][\w.>-]*$/.test(a) || known.has(a)) continue;
+        t.locks.set(`*:${a}`, { status: 'released', kind: 'helper', expr: a, acquires: [], releases: [], fromCaller: false,
+          trail: t.trail, escaped: false, guard: false, byCallee: true, byHelper: true });
       }
     }
     return [t];
@@ -852,6 +895,8 @@ class LockFlow {
       if (wrapperFor(k)) continue;
       for (const x of exits) (x.s.locks.get(k)?.status === 'held' ? g.held : g.free).push(x);
       const releasedElsewhere = g.free.some((x) => x.s.locks.get(k)?.status === 'released');
+      // …by a release, not a failed attempt (`if (down_write_killable(…)) goto error;`).
+      const unlockedElsewhere = g.free.some((x) => { const f = x.s.locks.get(k); return f?.status === 'released' && !f.failedAt; });
       const leaking = g.held.filter((x) => {
         const e = x.s.locks.get(k)!;
         if (e.fromCaller || e.guard) return false;
@@ -859,7 +904,7 @@ class LockFlow {
         if (e.escaped) return false;
         // The locking call's result stored in the caller's memory (`vmf->pte = pte_offset_map_lock(…)`):
         // a hand-off, unless other returns release the lock.
-        if (e.escapedByResult && !releasedElsewhere) return false;
+        if (e.escapedByResult && !(e.storedObject ? unlockedElsewhere : releasedElsewhere)) return false;
         // `pvmw->ptl = *ptlp; spin_lock(pvmw->ptl); return true;` (map_pte()): locked for the caller.
         if (e.stored && e.acquires.every((a) => this.lastBeforeTrue.has(siteKey(a)))) return false;
         if (e.acquires.some((a) => this.handedOff.has(siteKey(a)))) return false;
@@ -1021,11 +1066,16 @@ class LockFlow {
     let c = this.callLocks.get(id);
     if (!c) { c = { callee: e.name, line: e.line, held: [], released: [] }; this.callLocks.set(id, c); }
     for (const [k, entry] of s.locks) {
+      if (entry.byHelper) continue;
       // A callee that may have dropped it (`byCallee`) may as well not have: still held, for callees' sake.
       const held = entry.status === 'held' || entry.byCallee === true;
       const list = held ? c.held : c.released;
       if (!list.includes(k)) list.push(k);
       if (held) c.args ??= e.args;
+      if (held && /^[A-Za-z_]\w*$/.test(entry.expr) && this.rootCategory(k, entry.expr) === 'global') {
+        c.globals ??= [];
+        if (!c.globals.includes(k)) c.globals.push(k);
+      }
     }
   }
 
@@ -1187,6 +1237,13 @@ export function releasesHere(r: CalleeRelease, args: string[], expr: string): bo
   // Same field name is enough (`session->s_mdsc->snap_rwsem` is the caller's `mdsc->snap_rwsem`);
   // another field is another lock (`z3fold_page_unlock(zhdr)` leaves `pool->lock` held).
   return fieldOf(`${arg}${r.path ?? ''}`) === fieldOf(expr);
+}
+
+/** Does test text `text` name lock `key`'s domain or its last identifier? */
+function mentionsLock(text: string, key: string): boolean {
+  const words = new Set(text.match(/[A-Za-z_]\w*/g) ?? []);
+  const parts = text.match(/[a-z]+/gi) ?? [];
+  return words.has(fieldOf(key)) || parts.some((w) => w.toLowerCase() === domainOf(key));
 }
 
 /** The last identifier of a lock expression or key: its field (`pool->lock` → `lock`). */

@@ -46,7 +46,7 @@ interface Site { file: FileSummary; caller: FunctionSummary; call: SummaryCall }
 /** Other functions that take a lock themselves / are handed it by a caller. */
 interface Peers { takers: FunctionSummary[]; handed: FunctionSummary[] }
 
-interface Spec { domain: string; last: string; loose: boolean; expr: string }
+interface Spec { domain: string; last: string; loose: boolean; expr: string; global: boolean }
 
 /** The outcome for one candidate; `why` says what stopped the search (for `explain`). */
 export type Verdict = { t: 'free'; sites: Site[]; peers?: Peers } | { t: 'held'; why: string } | { t: 'unknown'; why: string };
@@ -218,7 +218,7 @@ export class CallIndex {
     for (const s of sites) {
       const { caller, call } = s;
       if (!call.held || !call.released) return { t: 'unknown', why: `lock state unknown at ${caller.name}():${call.line}` };
-      if (call.held.some((k) => matches(k, spec))) return { t: 'held', why: `held at ${caller.name}():${call.line}` };
+      if (call.held.some((k) => matches(k, spec, call.globals))) return { t: 'held', why: `held at ${caller.name}():${call.line}` };
       if (caller.annotated) return { t: 'unknown', why: `${caller.name}() is annotated` };
       // `start_report(); … end_report();`: a callee of the caller took the lock for it.
       const taken = this.takesItself(caller, spec);
@@ -242,14 +242,22 @@ export class CallIndex {
 function specOf(c: UnheldCandidate): Spec {
   const domain = domainOf(c.key);
   const bare = /^\*?[A-Za-z_]\w*$/.test(c.expr);
-  return { domain, last: lastName(c.expr), loose: bare && c.root !== 'global', expr: c.expr };
+  return { domain, last: lastName(c.expr), loose: bare && c.root !== 'global', expr: c.expr, global: bare && c.root === 'global' };
 }
 
-function matches(key: string, spec: Spec): boolean {
+/**
+ * Does held or released key `key` name the candidate's lock? A bare variable may point to any
+ * lock of the kind, but a global named bare (`damon_lock`, listed in `globals`) is one object:
+ * it is not `ctx->kdamond_lock`. Likewise a global candidate (`mmlist_lock`) is not a caller's
+ * bare pointer variable (`src_ptl`) unless the names agree.
+ */
+function matches(key: string, spec: Spec, globals?: string[]): boolean {
   const domain = domainOf(key);
   const expr = key.slice(domain.length + 1);
   if (domain !== spec.domain && domain !== '*') return false;
-  return spec.loose || /^\*?[A-Za-z_]\w*$/.test(expr) || lastName(expr) === spec.last;
+  if (spec.loose || lastName(expr) === spec.last) return true;
+  if (!/^\*?[A-Za-z_]\w*$/.test(expr)) return false;
+  return !globals?.includes(key) && !spec.global;
 }
 
 function diagnostic(file: FileSummary, fn: FunctionSummary, cand: UnheldCandidate, sites: Site[], peers?: Peers): Diagnostic {

@@ -79,6 +79,10 @@ export const LOCK_VERBS: LockVerb[] = ([
     ['spin_trylock_bh', 'acquire', A0, 'nonzero'], ['spin_trylock_irqsave', 'acquire', A0, 'nonzero'],
     ['raw_spin_trylock', 'acquire', A0, 'nonzero'], ['raw_spin_trylock_irqsave', 'acquire', A0, 'nonzero'],
     ['task_lock', 'acquire', A0], ['task_unlock', 'release', A0],
+    // Drop a reference; on the last one, return true with the lock held.
+    ['atomic_dec_and_lock', 'acquire', A1, 'nonzero'], ['atomic_dec_and_lock_irqsave', 'acquire', A1, 'nonzero'],
+    ['atomic_dec_and_raw_lock', 'acquire', A1, 'nonzero'], ['atomic_dec_and_raw_lock_irqsave', 'acquire', A1, 'nonzero'],
+    ['refcount_dec_and_lock', 'acquire', A1, 'nonzero'], ['refcount_dec_and_lock_irqsave', 'acquire', A1, 'nonzero'],
     ['lockdep_assert_held', 'assert', A0],
   ]),
   // Page-table locks are spinlocks: one domain, so pmd_lock() pairs with spin_unlock().
@@ -106,6 +110,7 @@ export const LOCK_VERBS: LockVerb[] = ([
     ['mutex_lock_interruptible', 'acquire', A0, 'zero'], ['mutex_lock_killable', 'acquire', A0, 'zero'],
     ['mutex_lock_interruptible_nested', 'acquire', A0, 'zero'], ['mutex_lock_killable_nested', 'acquire', A0, 'zero'],
     ['mutex_trylock', 'acquire', A0, 'nonzero'], ['mutex_unlock', 'release', A0],
+    ['atomic_dec_and_mutex_lock', 'acquire', A1, 'nonzero'], ['refcount_dec_and_mutex_lock', 'acquire', A1, 'nonzero'],
   ]),
   ...family('rwsem', 'rwsem', [
     ['down_read', 'acquire', A0], ['down_write', 'acquire', A0],
