@@ -18,6 +18,7 @@ import type { Cfg, CfgNode, Event, Atom, Site } from './cfg';
 import { EXIT } from './cfg';
 import { dependsOn, lastName, rootOf, type ValueClass } from './expr';
 import type { Diagnostic, LockPair, PathStep } from '../model';
+import { PLAIN_ACCESSORS, READ_ONLY_CALL } from '../locks/catalogue';
 
 type Fact = ValueClass | 'T' | 'F';
 
@@ -56,6 +57,8 @@ interface Entry {
   byCallee?: boolean;
   /** …an unknown lock helper that may have taken or dropped it: its state at later calls is unknown too. */
   byHelper?: boolean;
+  /** The locked object was put somewhere since (a list, an array, a batch, a field): overwriting its name is a hand-off. */
+  parked?: boolean;
   /** RCU read sections nest: 2 means "taken twice here" (capped, so loops stay finite). */
   depth?: number;
 }
@@ -704,10 +707,12 @@ class LockFlow {
         else if (e.expr.startsWith(`${rhs}->`)) t.locks.set(k, toCaller ? { ...e, escaped: true } : { ...e, escapedByResult: true, storedObject: true });
       }
     }
-    // `src_folio = folio;` while folio's lock is held: either name may release it.
-    if (rhs && /^[A-Za-z_]\w*$/.test(target) && /^[A-Za-z_]\w*$/.test(rhs)) {
+    // `batch[n++] = folio;`, `*src = migrate_pfn(page_to_pfn(page)) | MIGRATE_PFN_LOCKED`: the locked
+    // object is kept somewhere, in some form.
+    if (rhs && !/^[A-Za-z_]\w*$/.test(target)) {
       for (const [k, e] of t.locks) {
-        if (e.status === 'held' && e.expr === rhs) t.locks.set(k, { ...e, aliasNames: [...(e.aliasNames ?? []), target] });
+        const root = rootOf(e.expr);
+        if (e.status === 'held' && root && dependsOn(rhs, root)) t.locks.set(k, { ...e, parked: true });
       }
     }
     for (const [k, e] of t.locks) {
@@ -717,8 +722,8 @@ class LockFlow {
         t.locks.set(k, { ...e, resultVar: undefined });
         continue;
       }
-      if (e.aliasNames?.includes(target) && e.expr !== target) {
-        t.locks.set(k, { ...e, aliasNames: e.aliasNames.filter((n) => n !== target) });
+      if (e.aliasNames?.some((n) => dependsOn(n, target)) && !dependsOn(e.expr, target)) {
+        t.locks.set(k, { ...e, aliasNames: e.aliasNames.filter((n) => !dependsOn(n, target)) });
         continue;
       }
       if (!dependsOn(e.expr, target)) continue;
@@ -726,14 +731,37 @@ class LockFlow {
       // its cursor, not the container whose lock is held. (A lock taken inside the loop on an
       // argument's field, `for_each_set_qtype(c, i, q, t) mutex_lock(&q->lock)`, is on the cursor.)
       if (iter && e.expr !== target && e.acquires.length > 0 && e.acquires.every((a) => a.line < line)) continue;
-      // Overwriting the only name of a held lock (`folio = next` in a collect loop) hands it off:
-      // the object went into an array or list the function no longer names. (This hides a
-      // leak inside such loops; reporting it would flag every collect-and-lock loop in mm/.)
-      if (e.status === 'held' && !(e.aliasNames ?? []).some((n) => n !== target)) {
+      // Overwriting the only name of a held lock (`folio = next` in a collect loop) hands it off
+      // when the object went into an array, list or batch the function no longer names.
+      if (e.status === 'held' && !(e.aliasNames ?? []).some((n) => !dependsOn(n, target))) {
+        // …unless the object was never put anywhere since it was locked: then its lock is simply lost,
+        // and stays held under the old name (the next turn's acquire, or the exit, shows it).
+        // Not a bare spinlock pointer (`ptl`): callees given the page table it guards drop it unseen.
+        const lockPointer = domainOf(k) === 'spin' && /^[A-Za-z_]\w*$/.test(e.expr);
+        if (!e.parked && !lockPointer && !e.fromCaller && !e.guard && !iter && e.acquires.length > 0
+          && /^[A-Za-z_]\w*$/.test(target) && this.locals.has(target)) continue;
         for (const a of e.acquires) this.handedOff.add(siteKey(a));
       }
-      if (e.status === 'held') this.forgotten.add(k);
+      // Still named another way (`fsn_mark = new_fsn_mark; new_fsn_mark = NULL;`): it goes by that name now.
+      const other = e.status === 'held' ? e.aliasNames?.find((n) => !dependsOn(n, target) && !n.includes('(')) : undefined;
+      const renamed = other !== undefined ? `${domainOf(k)}:${other}` : undefined;
       t.locks.delete(k);
+      if (renamed && !t.locks.has(renamed)) {
+        // As trusted as a hand-off at the exits (rcu_force_quiescent_state()'s rnp_old walk).
+        for (const a of e.acquires) this.handedOff.add(siteKey(a));
+        t.locks.set(renamed, { ...e, expr: other!, aliasNames: e.aliasNames!.filter((n) => n !== other && !dependsOn(n, target)) });
+        continue;
+      }
+      if (e.status === 'held') this.forgotten.add(k);
+    }
+    // After the old value's names are gone: `src_folio = folio;` while folio's lock is held: either name may release it. So may
+    // `fsn_mark->lock` after `fsn_mark = new_fsn_mark;` with new_fsn_mark->lock held.
+    if (rhs && /^[A-Za-z_]\w*$/.test(target) && /^[A-Za-z_]\w*$/.test(rhs)) {
+      for (const [k, e] of t.locks) {
+        if (e.status !== 'held') continue;
+        const alias = e.expr === rhs ? target : rootOf(e.expr) === rhs && /^[A-Za-z_]\w*(->|\.)/.test(e.expr) ? target + e.expr.slice(rhs.length) : undefined;
+        if (alias) t.locks.set(k, { ...e, aliasNames: [...(e.aliasNames ?? []), alias] });
+      }
     }
     killFacts(t, target);
     if (value === 'uninit') t.uninit.add(target);
@@ -748,6 +776,7 @@ class LockFlow {
   private call(s: State, name: string, args: string[], addrOf: string[]): State[] {
     const cb = this.fn.lockedCallbacks?.get(name);
     if (cb && args[cb.lock]) this.handedToCallback.add(`${cb.domain}:${args[cb.lock]}`);
+    s = this.park(s, name, args);
     const lockish = lockHelper(name);
     if (addrOf.length === 0 && !lockish) return [s];
     const flag = addrOf.find((a) => LOCK_FLAG.test(a) && this.cfg.tested.has(a) && this.locals.has(a));
@@ -779,6 +808,20 @@ class LockFlow {
       }
     }
     return [t];
+  }
+
+  /** A held object given to a call that may keep it (`list_add(&folio->lru, &l)`, `batch_add(b, folio)`). */
+  private park(s: State, name: string, args: string[]): State {
+    if (READ_ONLY_CALL.test(name) || PLAIN_ACCESSORS.includes(name)) return s;
+    let t: State | undefined;
+    for (const [k, e] of s.locks) {
+      if (e.status !== 'held' || e.parked) continue;
+      const root = rootOf(e.expr);
+      if (!root || !args.some((a) => a === root || a === e.expr || a.startsWith(`${root}->`) || a.startsWith(`${root}.`))) continue;
+      t ??= clone(s);
+      t.locks.set(k, { ...e, parked: true });
+    }
+    return t ?? s;
   }
 
   /**
@@ -1206,7 +1249,11 @@ class LockFlow {
   }
 
   private pairList(): LockPair[] {
-    const out = [...this.pairs.values()].map((p) => ({
+    // An acquire released only under another name (its variable was renamed, see assign()) is
+    // listed under that name alone, not also as an acquire with no release.
+    const releasedAcquires = new Set([...this.pairs.values()].filter((p) => p.acquire && p.releases.size).map((p) => siteKey(p.acquire!)));
+    const shown = [...this.pairs.values()].filter((p) => !p.acquire || p.releases.size || !releasedAcquires.has(siteKey(p.acquire)));
+    const out = shown.map((p) => ({
       lock: p.lock,
       kind: p.kind,
       acquire: p.acquire ? { line: p.acquire.line, call: p.acquire.text } : null,

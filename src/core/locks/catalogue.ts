@@ -308,6 +308,13 @@ export const PLAIN_ACCESSORS: string[] = [
 ];
 
 /**
+ * Calls that only test, read or report an object they are given (`folio_test_dirty`, `page_to_pfn`,
+ * `pr_info`): they do not keep it. Any other call given a locked object may put it somewhere (a
+ * list, a batch, an array), so overwriting the object's only name after it is a hand-off, not a leak.
+ */
+export const READ_ONLY_CALL = /_test_|^test_|_is_|^is_|_get$|^get_|_size$|_nr_|^pr_|^trace_|WARN|BUG|_dump|_print|_read$|_bit$|_flags$|_mapped$|_order$|_pfn$|_index$|_offset$/;
+
+/**
  * Calls that take a lock and call a function of theirs with it held, which releases it
  * (`kref_put_mutex(&sp->ref, syncpt_release, &host->lock)`): the lock goes to that function.
  * `lock` is the index of the lock argument.
