@@ -46,7 +46,7 @@ interface Site { file: FileSummary; caller: FunctionSummary; call: SummaryCall }
 /** Other functions that take a lock themselves / are handed it by a caller. */
 interface Peers { takers: FunctionSummary[]; handed: FunctionSummary[] }
 
-interface Spec { domain: string; last: string; loose: boolean; expr: string; global: boolean }
+interface Spec { domain: string; last: string; loose: boolean; expr: string }
 
 /** The outcome for one candidate; `why` says what stopped the search (for `explain`). */
 export type Verdict = { t: 'free'; sites: Site[]; peers?: Peers } | { t: 'held'; why: string } | { t: 'unknown'; why: string };
@@ -223,7 +223,7 @@ export class CallIndex {
       // `start_report(); … end_report();`: a callee of the caller took the lock for it.
       const taken = this.takesItself(caller, spec);
       if (taken) return taken;
-      if (call.released.some((k) => matches(k, spec)) || caller.acquired.some((k) => matches(k, spec))) {
+      if (call.released.some((k) => matches(k, spec, undefined, true)) || caller.acquired.some((k) => matches(k, spec, undefined, true))) {
         evidence.push(s);
         continue;
       }
@@ -242,22 +242,23 @@ export class CallIndex {
 function specOf(c: UnheldCandidate): Spec {
   const domain = domainOf(c.key);
   const bare = /^\*?[A-Za-z_]\w*$/.test(c.expr);
-  return { domain, last: lastName(c.expr), loose: bare && c.root !== 'global', expr: c.expr, global: bare && c.root === 'global' };
+  return { domain, last: lastName(c.expr), loose: bare && c.root !== 'global', expr: c.expr };
 }
 
 /**
- * Does held or released key `key` name the candidate's lock? A bare variable may point to any
- * lock of the kind, but a global named bare (`damon_lock`, listed in `globals`) is one object:
- * it is not `ctx->kdamond_lock`. Likewise a global candidate (`mmlist_lock`) is not a caller's
- * bare pointer variable (`src_ptl`) unless the names agree.
+ * Does a caller's held, released or acquired key `key` name the candidate's lock? A bare
+ * variable may point to any lock of the kind, but a global held by name (`damon_lock`, listed in
+ * `globals`) is that one object: it is not `ctx->kdamond_lock`. `strict`: as evidence that the
+ * caller does not hold the lock (it released or takes it itself), a bare name must be the lock by
+ * name; matching it loosely there would turn "some other lock" into proof and invent a report.
  */
-function matches(key: string, spec: Spec, globals?: string[]): boolean {
+function matches(key: string, spec: Spec, globals?: string[], strict = false): boolean {
   const domain = domainOf(key);
   const expr = key.slice(domain.length + 1);
   if (domain !== spec.domain && domain !== '*') return false;
   if (spec.loose || lastName(expr) === spec.last) return true;
-  if (!/^\*?[A-Za-z_]\w*$/.test(expr)) return false;
-  return !globals?.includes(key) && !spec.global;
+  if (strict || !/^\*?[A-Za-z_]\w*$/.test(expr)) return false;
+  return !globals?.includes(key);
 }
 
 function diagnostic(file: FileSummary, fn: FunctionSummary, cand: UnheldCandidate, sites: Site[], peers?: Peers): Diagnostic {
