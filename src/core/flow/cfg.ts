@@ -28,7 +28,9 @@ export type Event =
       iter?: boolean }
   | { t: 'call'; name: string; args: string[]; addrOf: string[]; line: number;
       /** The callee takes over locks of this domain (all of them, or the one named by `expr`). */
-      consumes?: { domain: string; expr?: string } };
+      consumes?: { domain: string; expr?: string };
+      /** The callee keeps nothing it is given (a test, a read, a plain accessor): a locked object stays unparked. */
+      readOnly?: boolean };
 
 /** A branch condition after &&, ||, ! and likely() have been turned into edges. */
 export interface Atom {
@@ -806,6 +808,7 @@ class Builder {
       args: args.map((a) => normExpr(a.text)),
       addrOf,
       ...(consumer ? { consumes: { domain: consumer.domain, ...(consumedArg ? { expr: normExpr(consumedArg.text) } : {}) } } : {}),
+      ...(this.input.catalogue.readOnlyCalls.test(name) || this.input.catalogue.plainAccessors.has(name) ? { readOnly: true } : {}),
     });
   }
 }

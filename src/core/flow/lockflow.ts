@@ -18,7 +18,6 @@ import type { Cfg, CfgNode, Event, Atom, Site } from './cfg';
 import { EXIT } from './cfg';
 import { dependsOn, lastName, rootOf, type ValueClass } from './expr';
 import type { Diagnostic, LockPair, PathStep } from '../model';
-import { PLAIN_ACCESSORS, READ_ONLY_CALL } from '../locks/catalogue';
 
 type Fact = ValueClass | 'T' | 'F';
 
@@ -394,7 +393,7 @@ class LockFlow {
       case 'assign': return [this.assign(s, e.target, e.value, e.rhs, e.iter ? e.line : undefined)];
       case 'call':
         this.noteCall(s, e);
-        return this.call(this.consume(s, e), e.name, e.args, e.addrOf);
+        return this.call(this.consume(s, e), e);
     }
   }
 
@@ -754,8 +753,8 @@ class LockFlow {
       }
       if (e.status === 'held') this.forgotten.add(k);
     }
-    // After the old value's names are gone: `src_folio = folio;` while folio's lock is held: either name may release it. So may
-    // `fsn_mark->lock` after `fsn_mark = new_fsn_mark;` with new_fsn_mark->lock held.
+    // After the old value's names are gone: `src_folio = folio;` while folio's lock is held lets
+    // either name release it, and so does `fsn_mark->lock` after `fsn_mark = new_fsn_mark;`.
     if (rhs && /^[A-Za-z_]\w*$/.test(target) && /^[A-Za-z_]\w*$/.test(rhs)) {
       for (const [k, e] of t.locks) {
         if (e.status !== 'held') continue;
@@ -773,10 +772,11 @@ class LockFlow {
     return t;
   }
 
-  private call(s: State, name: string, args: string[], addrOf: string[]): State[] {
+  private call(s0: State, e: Extract<Event, { t: 'call' }>): State[] {
+    const { name, args, addrOf } = e;
     const cb = this.fn.lockedCallbacks?.get(name);
     if (cb && args[cb.lock]) this.handedToCallback.add(`${cb.domain}:${args[cb.lock]}`);
-    s = this.park(s, name, args);
+    const s = e.readOnly ? s0 : this.park(s0, args);
     const lockish = lockHelper(name);
     if (addrOf.length === 0 && !lockish) return [s];
     const flag = addrOf.find((a) => LOCK_FLAG.test(a) && this.cfg.tested.has(a) && this.locals.has(a));
@@ -796,7 +796,7 @@ class LockFlow {
       const known = new Set([...t.locks.values()].map((e) => e.expr));
       for (const [k, e] of t.locks) {
         if (!args.includes(e.expr) && !args.some((a) => e.expr.startsWith(`${a}->`))) continue;
-        t.locks.set(k, { ...e, status: 'released', releases: [], byCallee: true, byHelper: true, fromNothing: false });
+        t.locks.set(k, { ...maybeDropped(e), byHelper: true });
         this.forgotten.add(k);
       }
       // Likewise a lock we knew nothing of (`preload_this_cpu_lock(&free_vmap_area_lock, …)`).
@@ -811,8 +811,7 @@ class LockFlow {
   }
 
   /** A held object given to a call that may keep it (`list_add(&folio->lru, &l)`, `batch_add(b, folio)`). */
-  private park(s: State, name: string, args: string[]): State {
-    if (READ_ONLY_CALL.test(name) || PLAIN_ACCESSORS.includes(name)) return s;
+  private park(s: State, args: string[]): State {
     let t: State | undefined;
     for (const [k, e] of s.locks) {
       if (e.status !== 'held' || e.parked) continue;
@@ -859,7 +858,7 @@ class LockFlow {
       t ??= clone(s);
       // The callee may or may not have dropped it (`do_vmi_munmap(…, unlock)`, an error path of
       // hugetlb_no_page()): a later release of it here is neither a double nor an unheld release.
-      t.locks.set(k, { ...entry, status: 'released', releases: [], byCallee: true, fromNothing: false });
+      t.locks.set(k, maybeDropped(entry));
       for (const a of entry.acquires) this.handedOff.add(siteKey(a));
     }
     return t ?? s;
@@ -1301,6 +1300,11 @@ function fieldOf(x: string): string {
 /** The lock key of a pair id (`key@line:column`, or `key@caller`). */
 function pairKey(id: string): string {
   return id.slice(0, id.lastIndexOf('@'));
+}
+
+/** `e` after a callee that may or may not have dropped it: a later release is neither double nor unheld. */
+function maybeDropped(e: Entry): Entry {
+  return { ...e, status: 'released', releases: [], byCallee: true, fromNothing: false };
 }
 
 function clone(s: State): State {

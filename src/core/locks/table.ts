@@ -2,7 +2,7 @@
 // user's workspace file (.hmm-lens.json). Pure: the caller reads the file.
 import {
   LOCK_VERBS, GUARD_CLASSES, NORETURN_CALLS, NORETURN_IF_TRUE, TRUTH_WRAPPERS, LOCK_CONSUMERS, ACQUIRE_WRAPPERS,
-  IN_PLACE_ITERATORS, PLAIN_ACCESSORS, LOCKED_CALLBACKS, type LockedCallback,
+  IN_PLACE_ITERATORS, PLAIN_ACCESSORS, READ_ONLY_CALL, LOCKED_CALLBACKS, type LockedCallback,
   type LockVerb, type GuardClass, type HeldWhen, type LockOp, type LockOperand, type LockConsumer,
 } from './catalogue';
 
@@ -21,6 +21,8 @@ export interface Catalogue {
   inPlaceIterators: RegExp;
   /** Calls whose result is never returned locked. */
   plainAccessors: Set<string>;
+  /** Calls that only test, read or report what they are given: they keep no object. */
+  readOnlyCalls: RegExp;
   /** Calls that take a lock and hand it to a callback of theirs (`kref_put_mutex`). */
   lockedCallbacks: Map<string, LockedCallback>;
 }
@@ -133,6 +135,7 @@ export function buildCatalogue(config: WorkspaceConfig = {}): Catalogue {
     mention: new RegExp(`\\b(?:${words.map(escape).join('|')})\\b`),
     inPlaceIterators: IN_PLACE_ITERATORS,
     plainAccessors: new Set(PLAIN_ACCESSORS),
+    readOnlyCalls: READ_ONLY_CALL,
     lockedCallbacks: new Map(LOCKED_CALLBACKS.map((c) => [c.name, c])),
   };
 }
