@@ -119,7 +119,7 @@ static struct notifier_block xrep_nb = { .notifier_call = xrep_live_update };
 `;
   const f = await analyseText('rmap.c', src);
   assert.deepEqual(rules(f), ['27:lock/release-unheld']);
-  assert.match(f.diagnostics[0].message, /on a path where xrep_live_update\(\) has not acquired it \(it does at line 21 on others\)/);
+  assert.match(f.diagnostics[0].message, /on a path where xrep_live_update\(\) has not acquired it; it takes it itself at line 21, so no caller holds it/);
 });
 
 test('the same shape when a flag this function sets guards the release: silent (a correlation we cannot follow)', async () => {

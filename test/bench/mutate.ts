@@ -12,11 +12,10 @@
 //   1. Every .c file under <kernel>/mm/ is analysed as a whole. Candidate
 //      functions have a lock pair with an acquire in the function and at least
 //      one release, were analysed (no notAnalysed) and have no diagnostic.
-//   2. For speed each function is re-analysed alone: every line outside
-//      [startLine, endLine] is emptied (newlines kept, so line numbers and the
-//      function's columns are unchanged). A function that already has a finding
-//      when alone (lost context: file-level macros, counterpart functions) is
-//      skipped and counted.
+//   2. Each mutant is the whole file with one statement deleted, re-analysed as
+//      `hmm-lens check mm/` would see it: the file's own findings plus the
+//      cross-function ones, every other file's summary as it was. A function that
+//      already has a finding in the unmutated tree is skipped and counted.
 //   3. Candidate statements come from the pairs (acquire.line, releases[].line,
 //      callee name from the call text) of pairs whose acquire is in the function.
 //      A statement qualifies only when its line(s) are exactly
@@ -25,8 +24,8 @@
 //      (`if (!spin_trylock(l))`, `ptl = pmd_lock(..)`) do not qualify.
 //   4. Deletion replaces the call with spaces but keeps its `;`, so an unbraced
 //      `if (x)\n\tspin_unlock(l);` keeps its shape (empty statement) and lines stay.
-//   5. A mutant is DETECTED when the function-alone analysis of the mutant has a
-//      lock/ diagnostic (the function-alone original has none).
+//   5. A mutant is DETECTED when the mutated function then has a lock/ diagnostic
+//      (the original has none).
 //
 // Output: counts, detection rate overall and per kind, runtime, up to 60
 // misses; the full miss list goes to out/bench/mutation-misses.txt.

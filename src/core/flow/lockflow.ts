@@ -217,6 +217,8 @@ class LockFlow {
   /** Lock keys held / released at each call of another function (`line:name`). */
   private readonly callLocks = new Map<string, CallLocks>();
   private readonly acquiredAlways = new Set<string>();
+  /** Blocking exclusive acquires made where the function had not touched the lock, by key. */
+  private readonly freshTaken = new Map<string, Site[]>();
   /** Keys released here without being taken, or taken from the caller. */
   private readonly handedIn = new Set<string>();
   /** Keys a call takes and hands to a callback (`kref_put_mutex(…, release, &l)`). */
@@ -357,6 +359,12 @@ class LockFlow {
       case 'lock': {
         const v = e.verb;
         if (v.op === 'acquire') {
+          // Taken, blocking, where this function had not touched it: no caller can be holding it.
+          if (v.exclusive && (v.heldWhen ?? 'always') === 'always' && !s.locks.has(e.key) && !s.locks.has(`*:${e.expr}`)) {
+            const sites = this.freshTaken.get(e.key) ?? [];
+            if (!sites.some((x) => siteKey(x) === siteKey(e.site))) sites.push(e.site);
+            this.freshTaken.set(e.key, sites);
+          }
           return this.acquire(s, e.key, v.kind, e.expr, e.site, v.heldWhen ?? 'always', e.resultVar, false,
             e.inReturn || v.handsOver === true, false, e.aliases);
         }
@@ -575,7 +583,7 @@ class LockFlow {
     if (target === undefined) return true;
     // Only tests of memory a callee can change (`current->…`, `p->f`, a global) in if/switch-like branches.
     const own = (v: string): boolean => this.locals.has(v) || this.cfg.params.includes(v);
-    const tests: { id: number; subject: string }[] = [];
+    const tests: { id: number; subject: string; vars: string[] }[] = [];
     for (const n of this.cfg.nodes) {
       const a = n.kind === 'branch' ? n.atom : undefined;
       if (!a || a.key.startsWith('#if') || (!/->|\./.test(a.key) && a.vars.every(own))) continue;
@@ -584,14 +592,39 @@ class LockFlow {
       // unless the test fetches something (`buf = next_locked_buf(j)` may hand back the lock taken)
       // or reads the lock's own state (`while (current->rcu_read_lock_nesting > n) rcu_read_unlock();`).
       if (n.loopTest && !n.events.some((e) => e.t === 'assign') && !mentionsLock(a.key, key)) continue;
-      tests.push({ id: n.id, subject: a.subject ?? a.key });
+      tests.push({ id: n.id, subject: a.subject ?? a.key, vars: a.vars });
     }
     for (const f of from) {
       const start = idx.nodeOf.get(siteKey(f));
       if (start === undefined) return true;
       const fromStart = this.reach(start);
       const before = new Set(tests.filter((x) => this.reach(x.id)[start]).map((x) => x.subject));
-      if (tests.some((x) => fromStart[x.id] && this.reach(x.id)[target] && before.has(x.subject))) return true;
+      if (tests.some((x) => fromStart[x.id] && this.reach(x.id)[target] && before.has(x.subject)
+        && this.reachesUnassigned(start, x.id, x.vars))) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Is there a path from `from` to `to` on which none of `vars` is assigned (`to`'s own turn
+   * included)? A test met again only after its variables changed (a loop's cursor moved on:
+   * `if (mem_cgroup_wb_domain(wb))` for the next `wb`) reads new data, not a correlation.
+   */
+  private reachesUnassigned(from: number, to: number, vars: string[]): boolean {
+    if (!vars.length) return this.reach(from)[to] === 1;
+    // A value fetched by a call may come back locked (`buf = next_locked_buf(j)`): that is no fresh start.
+    const assigns = (n: CfgNode): boolean => n.events.some((e) => e.t === 'assign'
+      && (e.iter === true || !/\w\s*\(/.test(e.rhs ?? '')) && vars.some((v) => e.target === v || rootOf(e.target) === v));
+    if (assigns(this.cfg.nodes[to])) return false;
+    const seen = new Uint8Array(this.cfg.nodes.length);
+    const stack = [...this.cfg.nodes[from].succ];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (seen[n]) continue;
+      seen[n] = 1;
+      if (n === to) return true;
+      if (assigns(this.cfg.nodes[n])) continue;
+      stack.push(...this.cfg.nodes[n].succ);
     }
     return false;
   }
@@ -1012,6 +1045,22 @@ class LockFlow {
       const expr = k.slice(k.indexOf(':') + 1);
       if (handedByAnnotation.has(lastName(expr).toLowerCase()) || handedByAnnotation.has(domainOf(k))) continue;
       const category = this.rootCategory(k, expr);
+      // The function takes this very lock itself, blocking, on a path where it had not touched it:
+      // a caller holding it would hang there, so callers do not hold it and this release drops
+      // nothing (a deleted or missing acquire). Not when a flag of ours decides which path runs.
+      const fresh = (this.freshTaken.get(k) ?? []).filter((a) => sites.every((r) => this.freshProof(k, a, r)));
+      if (fresh.length && !handedByAnnotation.size && this.sameObjectThroughout(k, expr, category) && !this.takesAlike(k)
+        && !this.testsLockState() && !sites.some((site) => this.underOwnFlag(site))) {
+        const site = sites[0];
+        this.report(`unheld:${k}:${site.line}`, {
+          ruleId: 'lock/release-unheld', site, lock: expr, key: k,
+          message: `\`${expr}\` is released at line ${sites.map((x) => x.line).join(', ')} on a path where ${this.fn.name}() has not acquired it;`
+            + ` it takes it itself at line ${fresh.map((a) => a.line).join(', ')}, so no caller holds it`,
+          related: fresh.map((a) => ({ line: a.line, column: a.column, message: `${this.fn.name}() acquires \`${expr}\` here without holding it before` })),
+          flow: [{ line: site.line, column: site.column, message: `releases \`${expr}\` without acquiring it on this path` }],
+        });
+        continue;
+      }
       // An annotated function may drop more than it names (xfs_iget_recycle() "drops the i_flags_lock
       // and the rcu read lock" but says only the first): of the rest, only its own objects and the
       // locks its callers can be asked about.
@@ -1220,6 +1269,80 @@ class LockFlow {
     }
     return false;
   }
+
+  /**
+   * Does the blocking acquire at `a` show that no caller holds `key` when the release at `r` runs?
+   * Not when something that may release the lock can run before `a` (the release itself,
+   * `dentry_unlink_inode()` dropping the caller's d_lock, a lock helper): then `a` may retake a
+   * dropped caller's lock. Not when `a` and `r` hang on two different tests of the same values
+   * (`if (buf) mutex_lock(…)` … `if (buf == of->prealloc_buf) mutex_unlock(…)`,
+   * `current->journal_info` tested twice): a correlation with who holds the lock we may not follow.
+   * One test choosing between them (`if (x) { unlock; return; } lock;`) is plain control flow.
+   */
+  private freshProof(key: string, a: Site, r: Site): boolean {
+    const idx = this.siteIndex();
+    const an = idx.nodeOf.get(siteKey(a));
+    const rn = idx.nodeOf.get(siteKey(r));
+    if (an === undefined || rn === undefined) return false;
+    const domain = domainOf(key);
+    const mayRelease = (n: CfgNode): boolean => n.events.some((e) => (e.t === 'lock' && e.key === key && e.verb.op !== 'acquire')
+      || (e.t === 'call' && (lockHelper(e.name) || e.consumes?.domain === domain
+        || (this.fn.calleeReleases?.get(e.name) ?? []).some((x) => x.domain === domain))));
+    if (this.cfg.nodes.some((n) => (n.id === an || this.reach(n.id)[an]) && mayRelease(n))) return false;
+    // A callee that may return with it held (`be = add_block_entry(…)`) may be what `r` releases.
+    const lockingCall = (n: CfgNode): boolean => n.events.some((e) => e.t === 'call'
+      && (lockHelper(e.name) || (this.fn.calleeAcquires?.get(e.name) ?? []).includes(domain)));
+    if (this.cfg.nodes.some((n) => (n.id === rn || this.reach(n.id)[rn]) && lockingCall(n))) return false;
+    const reaches = (from: number, to: number): boolean => from === to || this.reach(from)[to] === 1;
+    const deciders = (site: number): CfgNode[] => this.cfg.nodes.filter((n) => n.kind === 'branch' && n.atom && n.succ.length === 2
+      && reaches(n.succ[0], site) !== reaches(n.succ[1], site));
+    const da = deciders(an);
+    const dr = deciders(rn);
+    return !da.some((x) => dr.some((y) => x.id !== y.id && x.atom!.vars.some((v) => y.atom!.vars.includes(v))));
+  }
+
+  /**
+   * The lock names one object in the whole function: its root is a parameter or global never
+   * assigned, or a local given one value only (one assignment, or the same expression of unassigned
+   * parameters everywhere: `src_ptl = pmd_lockptr(src_mm, src_pmd)` on two paths), not by a call
+   * that may lock, and no loop cursor. `base = new_base; raw_spin_lock(&base->lock)` takes another
+   * object's lock.
+   */
+  private sameObjectThroughout(key: string, expr: string, category: string): boolean {
+    const root = rootOf(expr);
+    if (category === 'scope') return true;
+    if (!root || (category !== 'param' && category !== 'local' && category !== 'global')) return false;
+    const values = new Set<string>();
+    let sites = 0;
+    for (const n of this.cfg.nodes) {
+      for (const e of n.events) {
+        if (e.t !== 'assign' || e.target !== root) continue;
+        if (e.value === 'uninit') continue; // `spinlock_t *src_ptl;`
+        if (e.iter || e.value === 'step') return false;
+        sites++;
+        values.add(e.rhs ?? `?${sites}`);
+      }
+    }
+    if (this.cfg.fromCalls.has(root)) return false;
+    if (category !== 'local') return sites === 0;
+    if (sites === 1) return true;
+    if (values.size !== 1) return false;
+    // The one expression reads only parameters nobody assigns (callee names aside).
+    const rhs = [...values][0];
+    const names = rhs.match(/\b[A-Za-z_]\w*\b(?!\s*\()/g) ?? [];
+    return names.every((x) => this.cfg.params.includes(x) && this.sameObjectThroughout(key, x, 'param'));
+  }
+
+  /**
+   * Some test reads whether a lock is held (`ret & VM_FAULT_LOCKED`, `folio_test_locked()`, a
+   * `locked` or `*_held` flag): which path runs may follow who holds the lock.
+   */
+  private testsLockState(): boolean {
+    this.lockStateTested ??= this.cfg.nodes.some((n) => n.kind === 'branch' && n.atom !== undefined && /locked|held/i.test(n.atom.key));
+    return this.lockStateTested;
+  }
+
+  private lockStateTested?: boolean;
 
   private rootCategory(key: string, expr: string): string {
     const root = rootOf(expr);

@@ -36,6 +36,11 @@ export interface LockVerb {
   outParam?: boolean;
   /** Marks a new object locked for whoever receives it: returning with it held is the contract. */
   handsOver?: boolean;
+  /**
+   * An acquire that hangs when its caller already holds the lock (not shared, not nesting): a function
+   * that does it on a path where it has not touched the lock shows that no caller holds it.
+   */
+  exclusive?: boolean;
 }
 
 /** A guard class (`guard(mutex)(&m)`, `scoped_guard(spinlock, &l)`). */
@@ -70,6 +75,22 @@ const SPIN_SUFFIXES: [string, string][] = [
 
 /** Acquires that lock a new object for whoever receives it (see LockVerb.handsOver). */
 const HANDS_OVER = new Set(['__SetPageLocked', '__folio_set_locked']);
+
+/**
+ * Domains whose locks cannot be taken twice by one holder, with the forms that share the lock
+ * (several readers at once). RCU, lazy MMU mode and mmu-notifier ranges nest; they are not here.
+ * A new object's lock (`__folio_set_locked`) proves nothing about callers either.
+ */
+const SELF_DEADLOCK: Record<string, RegExp | null> = {
+  spin: null, mutex: null, pagelock: null, xa: null, lruvec: null, local_lock: null, seqlock: null,
+  rwsem: /read/, mmap: /read/, i_mmap: /read/, anon_vma: /read/, hugetlb_vma: /read/, invalidate: /shared/,
+  rwlock: /read/,
+};
+
+function isExclusive(v: LockVerb): boolean {
+  const shared = SELF_DEADLOCK[v.domain];
+  return v.op === 'acquire' && shared !== undefined && !HANDS_OVER.has(v.name) && (shared === null || !shared.test(v.name));
+}
 
 export const LOCK_VERBS: LockVerb[] = ([
   ...family('spin', 'spinlock', [
@@ -223,7 +244,12 @@ export const LOCK_VERBS: LockVerb[] = ([
   ...family('seqlock', 'seqlock', [
     ...forms('write_seqlock', 'write_sequnlock', SPIN_SUFFIXES.slice(0, 4)),
   ]),
-] as LockVerb[]).map((v: LockVerb): LockVerb => (HANDS_OVER.has(v.name) ? { ...v, handsOver: true } : v));
+] as LockVerb[]).map((v: LockVerb): LockVerb => ({
+  ...v,
+  ...(HANDS_OVER.has(v.name) ? { handsOver: true } : {}),
+  ...(isExclusive(v) ? { exclusive: true } : {}),
+}));
+
 
 export const GUARD_CLASSES: GuardClass[] = [
   ...['spinlock', 'spinlock_irq', 'spinlock_irqsave', 'spinlock_bh', 'raw_spinlock',
@@ -305,6 +331,8 @@ export const PLAIN_ACCESSORS: string[] = [
   'folio_mapping', 'page_mapping', 'file_inode', 'mapping_host', 'pmd_page', 'pte_page', 'pud_page', 'd_inode',
   'this_cpu_ptr', 'per_cpu_ptr', 'raw_cpu_ptr', 'get_cpu_ptr', 'NODE_DATA', 'page_pgdat', 'folio_pgdat',
   'page_zone', 'folio_zone', 'lruvec_pgdat', 'mem_cgroup_lruvec', 'SHMEM_I', 'HUGETLB_I', 'I_BDEV', 'bdi_wb',
+  // The page-table lock's address, not taken (`src_ptl = pmd_lockptr(mm, pmd); spin_lock_nested(src_ptl, …)`).
+  'pte_lockptr', 'pmd_lockptr', 'pud_lockptr', 'huge_pte_lockptr', 'ptlock_ptr',
 ];
 
 /**
@@ -312,8 +340,12 @@ export const PLAIN_ACCESSORS: string[] = [
  * `pr_info`): they do not keep it. Any other call given a locked object may put it somewhere (a
  * list, a batch, an array), so overwriting the object's only name after it is a hand-off, not a leak.
  */
-export const READ_ONLY_CALL = /_test_|^test_|_is_|^is_|_get$|^get_|_size$|_nr_|^pr_|^trace_|WARN|BUG|_dump|_print|_read$|_bit$|_flags$|_mapped$|_order$|_pfn$|_index$|_offset$/;
-
+export const READ_ONLY_CALL: RegExp = new RegExp([
+  /_test_|^test_|_is_|^is_|_get$|^get_|_size$|_nr_|^pr_|^trace_|WARN|BUG|_dump|_print|_read$|_bit$|_flags$|_mapped$|_order$|_pfn$|_index$|_offset$/.source,
+  // Use an object and give it back as it was, locked: references, flags, waits, counts, splits in place.
+  /^(?:folio|page)_(?:put|get|try_get|ref_\w+|mark_\w+|wait_\w+|mapcount|contains|lruvec)$|^(?:put|get)_page$/.source,
+  /^split_(?:folio|huge_page)$|^flush_dcache_(?:folio|page)$|^(?:min|max)(?:_t)?$|^p(?:te|md|ud)_same$/.source,
+].join('|'));
 /**
  * Calls that take a lock and call a function of theirs with it held, which releases it
  * (`kref_put_mutex(&sp->ref, syncpt_release, &host->lock)`): the lock goes to that function.
