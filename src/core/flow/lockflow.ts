@@ -614,7 +614,7 @@ class LockFlow {
     if (!vars.length) return this.reach(from)[to] === 1;
     // A value fetched by a call may come back locked (`buf = next_locked_buf(j)`): that is no fresh start.
     const assigns = (n: CfgNode): boolean => n.events.some((e) => e.t === 'assign'
-      && (e.iter === true || !/\w\s*\(/.test(e.rhs ?? '')) && vars.some((v) => e.target === v || rootOf(e.target) === v));
+      && (e.iter === true || !/\w\s*\(/.test(e.rhs ?? '')) && vars.includes(e.target));
     if (assigns(this.cfg.nodes[to])) return false;
     const seen = new Uint8Array(this.cfg.nodes.length);
     const stack = [...this.cfg.nodes[from].succ];
@@ -1048,9 +1048,13 @@ class LockFlow {
       // The function takes this very lock itself, blocking, on a path where it had not touched it:
       // a caller holding it would hang there, so callers do not hold it and this release drops
       // nothing (a deleted or missing acquire). Not when a flag of ours decides which path runs.
-      const fresh = (this.freshTaken.get(k) ?? []).filter((a) => sites.every((r) => this.freshProof(k, a, r)));
-      if (fresh.length && !handedByAnnotation.size && this.sameObjectThroughout(k, expr, category) && !this.takesAlike(k)
-        && !this.testsLockState() && !sites.some((site) => this.underOwnFlag(site))) {
+      // Cheap tests first; a function that also leaves the lock held (a lock/unlock toggle, a
+      // notifier taking it on one call and dropping it on the next) is not judged here.
+      const fresh = this.freshTaken.has(k) && !handedByAnnotation.size && this.sameObjectThroughout(k, expr, category)
+        && !this.takesAlike(k) && !this.opens(k) && !this.returnsHeld().includes(k) && !this.neverReleased().includes(k)
+        && !this.testsLockState() && !sites.some((site) => this.underOwnFlag(site))
+        ? this.freshTaken.get(k)!.filter((a) => sites.every((r) => this.freshProof(k, a, r))) : [];
+      if (fresh.length) {
         const site = sites[0];
         this.report(`unheld:${k}:${site.line}`, {
           ruleId: 'lock/release-unheld', site, lock: expr, key: k,
@@ -1293,11 +1297,16 @@ class LockFlow {
     const lockingCall = (n: CfgNode): boolean => n.events.some((e) => e.t === 'call'
       && (lockHelper(e.name) || (this.fn.calleeAcquires?.get(e.name) ?? []).includes(domain)));
     if (this.cfg.nodes.some((n) => (n.id === rn || this.reach(n.id)[rn]) && lockingCall(n))) return false;
+    // Deciders: nodes with several successors, some reaching the site and some not (an if, a switch).
     const reaches = (from: number, to: number): boolean => from === to || this.reach(from)[to] === 1;
-    const deciders = (site: number): CfgNode[] => this.cfg.nodes.filter((n) => n.kind === 'branch' && n.atom && n.succ.length === 2
-      && reaches(n.succ[0], site) !== reaches(n.succ[1], site));
+    const deciders = (site: number): CfgNode[] => this.cfg.nodes.filter((n) => n.succ.length > 1 && reaches(n.id, site)
+      && n.succ.some((x) => reaches(x, site)) && !n.succ.every((x) => reaches(x, site)));
     const da = deciders(an);
     const dr = deciders(rn);
+    // A switch or an untestable choice between them, or a parameter that picks the acquire alone
+    // (`if (need_lock) mutex_lock(&m); … mutex_unlock(&m);`): the caller may be saying what it holds.
+    if (da.some((x) => !x.atom) || dr.some((y) => !y.atom)) return false;
+    if (da.some((x) => !dr.includes(x) && x.atom!.vars.some((v) => this.cfg.params.includes(v)))) return false;
     return !da.some((x) => dr.some((y) => x.id !== y.id && x.atom!.vars.some((v) => y.atom!.vars.includes(v))));
   }
 
@@ -1338,7 +1347,8 @@ class LockFlow {
    * `locked` or `*_held` flag): which path runs may follow who holds the lock.
    */
   private testsLockState(): boolean {
-    this.lockStateTested ??= this.cfg.nodes.some((n) => n.kind === 'branch' && n.atom !== undefined && /locked|held/i.test(n.atom.key));
+    this.lockStateTested ??= this.cfg.nodes.some((n) => n.kind === 'branch' && n.atom !== undefined
+      && (/locked|held/i.test(n.atom.key) || n.atom.vars.some((v) => /lock|held/i.test(v))));
     return this.lockStateTested;
   }
 
