@@ -202,7 +202,7 @@ class LockFlow {
   private readonly storedOut = new Set<string>();
   /** Keys whose state a lock helper made us forget somewhere (`gfs2_freeze_unlock(sdp)`). */
   private readonly forgotten = new Set<string>();
-  /** Predecessors of each CFG node, and the variables set to constants (underOwnFlag; built on first use). */
+  /** Predecessors of each CFG node (see predecessors()), and the variables set to constants (underOwnFlag). */
   private preds?: number[][];
   private flags?: Set<string>;
   private openedOwnerKeys?: Set<string>;
@@ -615,18 +615,7 @@ class LockFlow {
     // A value fetched by a call may come back locked (`buf = next_locked_buf(j)`): that is no fresh start.
     const assigns = (n: CfgNode): boolean => n.events.some((e) => e.t === 'assign'
       && (e.iter === true || !/\w\s*\(/.test(e.rhs ?? '')) && vars.includes(e.target));
-    if (assigns(this.cfg.nodes[to])) return false;
-    const seen = new Uint8Array(this.cfg.nodes.length);
-    const stack = [...this.cfg.nodes[from].succ];
-    while (stack.length) {
-      const n = stack.pop()!;
-      if (seen[n]) continue;
-      seen[n] = 1;
-      if (n === to) return true;
-      if (assigns(this.cfg.nodes[n])) continue;
-      stack.push(...this.cfg.nodes[n].succ);
-    }
-    return false;
+    return !assigns(this.cfg.nodes[to]) && this.walk(from, assigns)[to] === 1;
   }
 
   private sites?: SiteIndex;
@@ -657,10 +646,9 @@ class LockFlow {
           continue;
         }
         if (e.t !== 'call') continue;
-        if (lockHelper(e.name) || e.addrOf.some((a) => LOCK_FLAG.test(a))) { add(acquire, '*', n.id); add(release, '*', n.id); }
-        if (e.consumes) add(release, e.consumes.domain, n.id);
-        for (const d of this.fn.calleeAcquires?.get(e.name) ?? []) add(acquire, d, n.id);
-        for (const r of this.fn.calleeReleases?.get(e.name) ?? []) add(release, r.domain, n.id);
+        const touched = callTouches(e, this.fn);
+        for (const d of touched.acquire) add(acquire, d, n.id);
+        for (const d of touched.release) add(release, d, n.id);
       }
     }
     for (const m of [acquire, release]) for (const [d, ids] of m) if (d !== '*') ids.push(...(m.get('*') ?? []));
@@ -668,19 +656,26 @@ class LockFlow {
     return this.sites;
   }
 
-  /** Nodes reachable from `id` by one or more edges. */
+  /** Nodes reachable from `id` by one or more edges (cached). */
   private reach(id: number): Uint8Array {
     const cached = this.reachCache.get(id);
     if (cached) return cached;
+    const seen = this.walk(id);
+    this.reachCache.set(id, seen);
+    return seen;
+  }
+
+  /** Nodes reachable from `id` by one or more edges, not going on past a node `stop` accepts. */
+  private walk(id: number, stop?: (n: CfgNode) => boolean): Uint8Array {
     const seen = new Uint8Array(this.cfg.nodes.length);
     const stack = [...this.cfg.nodes[id].succ];
     while (stack.length) {
       const n = stack.pop()!;
       if (seen[n]) continue;
       seen[n] = 1;
+      if (stop?.(this.cfg.nodes[n])) continue;
       stack.push(...this.cfg.nodes[n].succ);
     }
-    this.reachCache.set(id, seen);
     return seen;
   }
 
@@ -1251,9 +1246,8 @@ class LockFlow {
   /** The release at `site` sits just under a test of a flag this function sets (a correlation we may miss). */
   private underOwnFlag(site: Site): boolean {
     const nodes = this.cfg.nodes;
-    if (!this.preds || !this.flags) {
-      this.preds = nodes.map(() => []);
-      for (const n of nodes) for (const m of n.succ) this.preds[m].push(n.id);
+    const preds = this.predecessors();
+    if (!this.flags) {
       // Flags: variables this function sets to a constant (`trans->removing_chunk = true`, `int ongoing = 0`).
       this.flags = new Set(nodes.flatMap((n) => n.events.flatMap((e) => (e.t === 'assign' && (e.value === 'zero' || e.value === 'nonzero') ? [e.target] : []))));
     }
@@ -1261,7 +1255,7 @@ class LockFlow {
     const at = nodes.find((n) => n.events.some((e) => e.t === 'lock' && e.site.line === site.line && e.site.column === site.column));
     let id = at?.id ?? -1;
     for (let i = 0; i < 8 && id >= 0; i++) {
-      const ps = this.preds[id];
+      const ps = preds[id];
       if (ps.length !== 1) return false;
       const p = nodes[ps[0]];
       if (p.kind === 'branch') {
@@ -1289,25 +1283,48 @@ class LockFlow {
     const rn = idx.nodeOf.get(siteKey(r));
     if (an === undefined || rn === undefined) return false;
     const domain = domainOf(key);
-    const mayRelease = (n: CfgNode): boolean => n.events.some((e) => (e.t === 'lock' && e.key === key && e.verb.op !== 'acquire')
-      || (e.t === 'call' && (lockHelper(e.name) || e.consumes?.domain === domain
-        || (this.fn.calleeReleases?.get(e.name) ?? []).some((x) => x.domain === domain))));
-    if (this.cfg.nodes.some((n) => (n.id === an || this.reach(n.id)[an]) && mayRelease(n))) return false;
+    const intoA = this.reachersOf(an);
+    const intoR = this.reachersOf(rn);
+    const touches = (n: CfgNode, op: 'acquire' | 'release'): boolean => n.events.some((e) => e.t === 'call'
+      && callTouches(e, this.fn)[op].some((d) => d === '*' || d === domain));
+    const releasesKey = (n: CfgNode): boolean => n.events.some((e) => e.t === 'lock' && e.key === key && e.verb.op !== 'acquire');
+    if (this.cfg.nodes.some((n) => intoA[n.id] && (releasesKey(n) || touches(n, 'release')))) return false;
     // A callee that may return with it held (`be = add_block_entry(…)`) may be what `r` releases.
-    const lockingCall = (n: CfgNode): boolean => n.events.some((e) => e.t === 'call'
-      && (lockHelper(e.name) || (this.fn.calleeAcquires?.get(e.name) ?? []).includes(domain)));
-    if (this.cfg.nodes.some((n) => (n.id === rn || this.reach(n.id)[rn]) && lockingCall(n))) return false;
+    if (this.cfg.nodes.some((n) => intoR[n.id] && touches(n, 'acquire'))) return false;
     // Deciders: nodes with several successors, some reaching the site and some not (an if, a switch).
-    const reaches = (from: number, to: number): boolean => from === to || this.reach(from)[to] === 1;
-    const deciders = (site: number): CfgNode[] => this.cfg.nodes.filter((n) => n.succ.length > 1 && reaches(n.id, site)
-      && n.succ.some((x) => reaches(x, site)) && !n.succ.every((x) => reaches(x, site)));
-    const da = deciders(an);
-    const dr = deciders(rn);
+    const deciders = (into: Uint8Array): CfgNode[] => this.cfg.nodes.filter((n) => n.succ.length > 1 && into[n.id]
+      && n.succ.some((x) => into[x]) && !n.succ.every((x) => into[x]));
+    const da = deciders(intoA);
+    const dr = deciders(intoR);
     // A switch or an untestable choice between them, or a parameter that picks the acquire alone
     // (`if (need_lock) mutex_lock(&m); … mutex_unlock(&m);`): the caller may be saying what it holds.
     if (da.some((x) => !x.atom) || dr.some((y) => !y.atom)) return false;
     if (da.some((x) => !dr.includes(x) && x.atom!.vars.some((v) => this.cfg.params.includes(v)))) return false;
     return !da.some((x) => dr.some((y) => x.id !== y.id && x.atom!.vars.some((v) => y.atom!.vars.includes(v))));
+  }
+
+  /** Nodes from which `site` is reachable, `site` itself included: one backward walk. */
+  private reachersOf(site: number): Uint8Array {
+    const preds = this.predecessors();
+    const seen = new Uint8Array(this.cfg.nodes.length);
+    const stack = [site];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (seen[n]) continue;
+      seen[n] = 1;
+      stack.push(...preds[n]);
+    }
+    return seen;
+  }
+
+  /** Predecessors of each CFG node (built on first use). */
+  private predecessors(): number[][] {
+    if (!this.preds) {
+      const preds: number[][] = this.cfg.nodes.map(() => []);
+      for (const n of this.cfg.nodes) for (const x of n.succ) preds[x].push(n.id);
+      this.preds = preds;
+    }
+    return this.preds;
   }
 
   /**
@@ -1433,6 +1450,18 @@ function fieldOf(x: string): string {
 /** The lock key of a pair id (`key@line:column`, or `key@caller`). */
 function pairKey(id: string): string {
   return id.slice(0, id.lastIndexOf('@'));
+}
+
+/**
+ * Domains of the locks a call may take / drop that we cannot see ('*': any): lock helpers and
+ * `&locked` out-flags, consumers, same-file functions returning held or releasing for their caller.
+ */
+function callTouches(e: Extract<Event, { t: 'call' }>, fn: FunctionContext): { acquire: string[]; release: string[] } {
+  const any = lockHelper(e.name) || e.addrOf.some((a) => LOCK_FLAG.test(a)) ? ['*'] : [];
+  return {
+    acquire: [...any, ...(fn.calleeAcquires?.get(e.name) ?? [])],
+    release: [...any, ...(e.consumes ? [e.consumes.domain] : []), ...(fn.calleeReleases?.get(e.name) ?? []).map((r) => r.domain)],
+  };
 }
 
 /** `e` after a callee that may or may not have dropped it: a later release is neither double nor unheld. */

@@ -77,8 +77,9 @@ const SPIN_SUFFIXES: [string, string][] = [
 const HANDS_OVER = new Set(['__SetPageLocked', '__folio_set_locked']);
 
 /**
- * Domains whose locks cannot be taken twice by one holder, with the forms that share the lock
- * (several readers at once). RCU, lazy MMU mode and mmu-notifier ranges nest; they are not here.
+ * Domains whose locks cannot be taken twice by one holder (a hang; for local_lock on a non-RT
+ * kernel a lockdep splat, as wrong), with the forms that share the lock (several readers at once).
+ * RCU, lazy MMU mode and mmu-notifier ranges nest; they are not here.
  * A new object's lock (`__folio_set_locked`) proves nothing about callers either.
  */
 const SELF_DEADLOCK: Record<string, RegExp | null> = {
