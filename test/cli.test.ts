@@ -11,6 +11,8 @@ import { FIXTURE_DIR } from './helpers/load';
 const BUGS = path.join(FIXTURE_DIR, 'bugs.c');
 const CLEAN = path.join(FIXTURE_DIR, 'ptl.c');
 const IDIOMS = path.join(FIXTURE_DIR, 'kernel_idioms.c');
+const MIGRATE_OK = path.join(FIXTURE_DIR, '..', 'migrate', 'gpu_ok.c');
+const MIGRATE_BAD = path.join(FIXTURE_DIR, '..', 'migrate', 'gpu_bad.c');
 
 const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'hmm-lens-cli-'));
 after(() => fs.rmSync(tmpRoot, { recursive: true, force: true }));
@@ -160,7 +162,7 @@ describe('formats', () => {
     const run = sarif.runs[0];
     const rules: { id: string }[] = run.tool.driver.rules;
     assert.ok(rules.length >= 3);
-    for (const rule of rules) assert.match(rule.id, /^lock\//);
+    for (const rule of rules) assert.match(rule.id, /^(lock|migrate)\//);
     const ruleIds = new Set(rules.map((x) => x.id));
     const json = JSON.parse((await runCli(['check', '--format', 'json', BUGS])).stdout);
     assert.equal(run.results.length, json.findings.length, 'one result per finding');
@@ -196,6 +198,45 @@ describe('formats', () => {
     const work = fns.find((f) => f.name === 'hmmt_work_fn');
     assert.ok(work);
     assert.deepEqual(work.lockPairs.map((p) => [p.lock, p.acquire?.line, p.releases.map((x) => x.line)]), [['hdev->lock', 119, [123]]]);
+  });
+
+  test('annotate: every function carries its migration role, with evidence lines', async () => {
+    const r = await runCli(['annotate', MIGRATE_OK]);
+    assert.equal(r.code, 0);
+    const fns: { name: string; migration: { related: boolean; role: string; phase?: string; evidence: { line: number; text: string }[] } }[] =
+      JSON.parse(r.stdout).files[0].functions;
+    for (const f of fns) {
+      assert.ok(f.migration, `${f.name}: no migration`);
+      assert.match(f.migration.role, /^(api|helper|caller|callback|entry|hmm-mirror|none)$/);
+      assert.equal(f.migration.related, !['none', 'hmm-mirror'].includes(f.migration.role));
+    }
+    const cb = fns.find((f) => f.name === 'fakegpu_migrate_to_ram');
+    assert.equal(cb?.migration.role, 'callback');
+    assert.ok(cb?.migration.evidence.some((e) => /dev_pagemap_ops\.migrate_to_ram/.test(e.text)));
+  });
+
+  test('check reports migrate/ findings with their path; SARIF declares the migrate/ rules', async () => {
+    const r = await runCli(['check', '--format', 'sarif', MIGRATE_BAD]);
+    assert.equal(r.code, 1);
+    const run = JSON.parse(r.stdout).runs[0];
+    const ids = new Set(run.tool.driver.rules.map((x: { id: string }) => x.id));
+    for (const id of ['migrate/missing-finalize', 'migrate/out-of-order', 'migrate/twice', 'migrate/retry-missing', 'migrate/retry-unlocked']) {
+      assert.ok(ids.has(id), `${id} not declared`);
+      assert.ok(run.results.some((x: { ruleId: string; codeFlows?: unknown[] }) => x.ruleId === id && x.codeFlows?.length), `${id}: no result with a code flow`);
+    }
+  });
+
+  test('map: text and json over a directory; other formats are usage errors', async () => {
+    const dir = path.dirname(MIGRATE_OK);
+    const text = await runCli(['map', dir]);
+    assert.equal(text.code, 0);
+    assert.match(text.stdout, /fakegpu_migrate_to_vram\(\) :\d+ {2}caller \[setup,pages,finalize\]/);
+    assert.match(text.stdout, /registered as dev_pagemap_ops\.migrate_to_ram in /);
+    const json = JSON.parse((await runCli(['map', '--format', 'json', dir])).stdout);
+    assert.ok(json.files >= 3);
+    assert.ok(json.functions.some((f: { name: string; role: string }) => f.name === 'mm_hmm_migrate' && f.role === 'api'));
+    assert.ok(json.calls.some((c: { from: { name: string }; to: { name: string } }) => c.from.name === 'fakegpu_dmem_fini' && c.to.name === 'fakegpu_evict_vram'));
+    assertUsageError(await runCli(['map', '--format', 'sarif', dir]), /--format for map/);
   });
 
   test('annotate exits 0 even when check would report findings', async () => {

@@ -10,16 +10,20 @@ import { toText } from '../core/report/text';
 import { SCHEMA_VERSION, type FileAnalysis } from '../core/model';
 import { collectFiles, readText, findConfig, InputError } from './inputs';
 import { loadWasm } from './wasm';
+import { mapWorkspace } from '../core/migrate/workspace';
+import { mapToText } from '../core/migrate/map';
 
 declare const HMM_LENS_VERSION: string;
 const VERSION = typeof HMM_LENS_VERSION === 'string' ? HMM_LENS_VERSION : '0.0.0-dev';
 
 const USAGE = `usage: hmm-lens check [--format text|json|sarif] [--config FILE] PATH...
        hmm-lens annotate [--format json] [--config FILE] PATH...
+       hmm-lens map [--format text|json] PATH...
        hmm-lens --version | --help
 
 check     report lock/ findings; exit 0 when none, 1 when some, 2 on bad usage or input
-annotate  print the annotation model (lock pairs per function), schemaVersion ${SCHEMA_VERSION}
+annotate  print the annotation model (lock pairs, migration role per function), schemaVersion ${SCHEMA_VERSION}
+map       print the migration map: related functions, their callers and callees, registered callbacks
 PATH      C files, or directories searched recursively for .c and .h files
 --config  workspace file extending the lock catalogue (default: nearest .hmm-lens.json)`;
 
@@ -29,8 +33,8 @@ interface Args { command: string; format: string; config?: string; paths: string
 
 function parseArgs(argv: string[]): Args | string {
   const [command, ...rest] = argv;
-  if (command !== 'check' && command !== 'annotate') return `unknown command: ${command ?? '(none)'}`;
-  const args: Args = { command, format: command === 'check' ? 'text' : 'json', paths: [] };
+  if (command !== 'check' && command !== 'annotate' && command !== 'map') return `unknown command: ${command ?? '(none)'}`;
+  const args: Args = { command, format: command === 'annotate' ? 'json' : 'text', paths: [] };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     const value = (): string | undefined => (a.includes('=') ? a.slice(a.indexOf('=') + 1) : rest[++i]);
@@ -48,7 +52,7 @@ function parseArgs(argv: string[]): Args | string {
     } else if (a.startsWith('-')) return `unknown option: ${a}`;
     else args.paths.push(a);
   }
-  const formats = command === 'check' ? ['text', 'json', 'sarif'] : ['json'];
+  const formats = command === 'check' ? ['text', 'json', 'sarif'] : command === 'map' ? ['text', 'json'] : ['json'];
   if (!formats.includes(args.format)) return `--format for ${command} must be ${formats.join(' or ')}`;
   if (args.paths.length === 0) return 'no PATH given';
   return args;
@@ -72,6 +76,12 @@ export async function runCli(argv: string[]): Promise<CliResult> {
     const files = collectFiles(args.paths);
     const parser = await createCParser(loadWasm());
     const catalogue = buildCatalogue(config);
+    if (args.command === 'map') {
+      // Files are read one at a time, twice at most (see core/migrate/workspace.ts); a binary one is skipped.
+      const read = (f: string): string | undefined => { try { return readText(f); } catch { return undefined; } };
+      const map = mapWorkspace({ files, read, parser, catalogue });
+      return { code: 0, stdout: args.format === 'json' ? `${JSON.stringify(map, null, 2)}\n` : mapToText(map), stderr: '' };
+    }
     // One file's text at a time; nothing is printed until every input has been read and analysed.
     const results: FileResult[] = files.map((f) => analyseFileWithSummary(parser, f, readText(f), { catalogue }));
     const analyses: FileAnalysis[] = withCrossFunctionFindings(results);

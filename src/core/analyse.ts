@@ -10,6 +10,9 @@ import type { FileAnalysis, FunctionAnalysis, Diagnostic, Unanalysed } from './m
 import { scanReferences, type NameUse } from './parse/refs';
 import type { FileSummary, FunctionSummary, SummaryCall } from './interproc/summary';
 import { CallIndex } from './interproc/handover';
+import { migrationPass, spansOf } from './migrate/file';
+import { classify } from './migrate/classify';
+import type { FileFacts } from './migrate/facts';
 
 export interface AnalyseOptions {
   catalogue: Catalogue;
@@ -20,12 +23,29 @@ export interface AnalyseOptions {
 const CONTAINERS = new Set(['translation_unit', 'preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif',
   'preproc_elifdef', 'linkage_specification', 'declaration_list', 'ERROR']);
 
-/** One file's analysis, and what it tells the cross-function check about its functions. */
-export interface FileResult { analysis: FileAnalysis; summary: FileSummary }
+/** One file's analysis, and what it tells the cross-function check and the migration classifier. */
+export interface FileResult { analysis: FileAnalysis; summary: FileSummary; migration: FileFacts }
 
 /** The file alone: its own findings, without what its callers and callees in other files add. */
 export function analyseFile(parser: CParser, path: string, text: string, opts: AnalyseOptions): FileAnalysis {
-  return analyseFileWithSummary(parser, path, text, opts).analysis;
+  const r = analyseFileWithSummary(parser, path, text, opts);
+  return withMigrationRoles([r])[0];
+}
+
+/**
+ * Each function's `migration` annotation, classified over the whole set (a callback is
+ * registered in one file and defined in another).
+ */
+export function withMigrationRoles(results: FileResult[]): FileAnalysis[] {
+  const roles = classify(results.map((r) => r.migration));
+  return results.map(({ analysis }) => {
+    const byLine = roles.get(analysis.path);
+    const functions = analysis.functions.map((f) => {
+      const m = byLine?.get(f.startLine);
+      return m ? { ...f, migration: m } : f;
+    });
+    return { ...analysis, functions };
+  });
 }
 
 /**
@@ -35,7 +55,9 @@ export function analyseFile(parser: CParser, path: string, text: string, opts: A
 export function withCrossFunctionFindings(results: FileResult[]): FileAnalysis[] {
   const index = new CallIndex(results.map((r) => r.summary));
   const extra = index.check();
-  return results.map(({ analysis, summary }) => {
+  const classified = withMigrationRoles(results);
+  return results.map(({ summary }, i) => {
+    const analysis = classified[i];
     const more = extra.get(analysis.path) ?? [];
     // A lock held at exit that a callee in another file releases for its caller is not leaked.
     const own = analysis.diagnostics.filter((d) => !index.releasedByCallee(summary, d));
@@ -48,12 +70,13 @@ export function withCrossFunctionFindings(results: FileResult[]): FileAnalysis[]
 export function analyseFileWithSummary(parser: CParser, path: string, text: string, opts: AnalyseOptions): FileResult {
   const result: FileAnalysis = { path, functions: [], diagnostics: [], unanalysed: [] };
   const summary: FileSummary = { path, functions: [], addressed: new Set(), inMacros: new Set(), blind: new Set() };
+  let migration: FileFacts = { path, functions: [], registrations: [] };
   let mask: MaskResult;
   try {
     mask = maskKernelSource(text);
   } catch (e) {
     result.unanalysed.push({ startLine: 1, endLine: lineCount(text), reason: `pre-pass failed: ${(e as Error).message}` });
-    return { analysis: result, summary };
+    return { analysis: result, summary, migration };
   }
   const refs = scanReferences(mask.text);
   summary.addressed = refs.addressed;
@@ -62,7 +85,8 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
   const starts = lineStarts(text);
   const outcomes: FunctionOutcome[] = [];
   const parsed = parser.withTree(mask.text, (tree) => {
-    for (const fn of functionsOf(tree.rootNode)) {
+    const fns = functionsOf(tree.rootNode);
+    for (const fn of fns) {
       const o = analyseFunction(parser, fn, text, mask, opts);
       const body = fn.childForFieldName('body');
       o.shape = {
@@ -71,6 +95,16 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
       };
       outcomes.push(o);
     }
+    const byStart = new Map(outcomes.map((o) => [o.fn.startLine, o]));
+    const pass = migrationPass({
+      path, text, maskText: mask.text, fns, spans: spansOf(fns, mask.text, header), lineOf: (off) => lineOf(starts, off),
+      catalogue: opts.catalogue, loopMacros: mask.loopMacros,
+      callsOf: (s) => byStart.get(s.startLine)?.shape?.calls ?? [],
+      heldAt: (fnLine, line, callee) => byStart.get(fnLine)?.outside?.calls.find((c) => c.line === line && c.callee === callee)?.held,
+    });
+    migration = pass.facts;
+    result.diagnostics.push(...pass.diagnostics);
+    result.unanalysed.push(...pass.unanalysed);
     return true;
   });
   const releasers = new Map(outcomes.map((o) => [o.fn.name, o.callerReleases && [...new Set(o.callerReleases.map((r) => r.domain))]]));
@@ -121,7 +155,7 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
   }
   if (!parsed) result.unanalysed.push({ startLine: 1, endLine: lineCount(text), reason: 'the parser gave no tree' });
   result.diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
-  return { analysis: result, summary };
+  return { analysis: result, summary, migration };
 }
 
 /**
@@ -301,4 +335,27 @@ function firstErrorLine(n: Node): number {
 
 function lineCount(text: string): number {
   return lineStarts(text).length;
+}
+
+/**
+ * Migration facts of one file without the lock analysis: what the workspace map needs.
+ * Never throws: a file that cannot be read as C gives no functions.
+ */
+export function migrationFactsOf(parser: CParser, path: string, text: string, catalogue: Catalogue): FileFacts {
+  const empty: FileFacts = { path, functions: [], registrations: [] };
+  try {
+    const mask = maskKernelSource(text);
+    const refs = scanReferences(mask.text);
+    const starts = lineStarts(text);
+    return parser.withTree(mask.text, (tree) => {
+      const fns = functionsOf(tree.rootNode);
+      return migrationPass({
+        path, text, maskText: mask.text, fns, spans: spansOf(fns, mask.text, path.endsWith('.h')),
+        lineOf: (off) => lineOf(starts, off), catalogue, loopMacros: mask.loopMacros, factsOnly: true,
+        callsOf: (s) => callsWithin(refs.calls, s.bodyStart, s.end, starts),
+      }).facts;
+    }) ?? empty;
+  } catch {
+    return empty;
+  }
 }

@@ -2,6 +2,10 @@
 // (text/json/sarif) and, later, the editor. Lines are 1-based, columns 1-based.
 // Changing a field's meaning requires bumping SCHEMA_VERSION (README documents it).
 
+import type { MigrationInfo } from './migrate/classify';
+
+export type { MigrationInfo };
+
 export const SCHEMA_VERSION = 1;
 
 export interface Position { line: number; column: number }
@@ -52,6 +56,8 @@ export interface FunctionAnalysis {
   startLine: number;
   endLine: number;
   lockPairs: LockPair[];
+  /** Role in page migration (README "Migration roles"). */
+  migration?: MigrationInfo;
   /** Why locks were not analysed here (parse error, over budget), else absent. */
   notAnalysed?: string;
 }

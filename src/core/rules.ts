@@ -35,6 +35,41 @@ export const RULES: RuleInfo[] = [
       + 'reaching it or on a path with no release between the two acquires (a lock inside a loop whose unlock is '
       + 'outside it). Trylock forms and nested RCU read sections are not reported.',
   },
+  {
+    id: 'migrate/missing-finalize', name: 'MigrateMissingFinalize', level: 'warning',
+    short: 'A path after a successful migration setup leaves without finalize',
+    full: 'After migrate_vma_setup() returned 0 (or migrate_device_range/pfns(), or the 2017 mm_hmm_migrate*()), '
+      + 'the collected pages are locked and replaced by migration entries until migrate_vma_finalize() (migrate_device_finalize(), '
+      + 'mm_hmm_migrate*_cleanup()) runs on the same object; this path returns first. Not reported when a test showed that '
+      + 'nothing was collected (cpages == 0), for an object the function was given (its caller may finalize), or once the '
+      + 'object was handed to a function in another file.',
+  },
+  {
+    id: 'migrate/out-of-order', name: 'MigrateOutOfOrder', level: 'warning',
+    short: 'A migration step runs out of order',
+    full: 'migrate_vma_pages() (migrate_device_pages()) after the finalize step on this path, or pages/finalize on a local '
+      + 'migration object whose setup was not called (or failed) on this path.',
+  },
+  {
+    id: 'migrate/twice', name: 'MigrateTwice', level: 'warning',
+    short: 'A migration step runs twice on one path',
+    full: 'The finalize (or pages) step runs a second time on the same object on this path: pages already unlocked and '
+      + 'released would be released again.',
+  },
+  {
+    id: 'migrate/retry-missing', name: 'MirrorRetryMissing', level: 'warning',
+    short: 'hmm_range_fault() result used without mmu_interval_read_retry()',
+    full: 'The function starts an interval-notifier sequence (mmu_interval_read_begin()) and faults its own range with '
+      + 'hmm_range_fault(), but never checks mmu_interval_read_retry() (itself or through a same-file callee), and the range '
+      + 'is handed to no other function: pfns invalidated meanwhile may reach the device page table.',
+  },
+  {
+    id: 'migrate/retry-unlocked', name: 'MirrorRetryUnlocked', level: 'warning',
+    short: 'mmu_interval_read_retry() checked with no driver lock held',
+    full: 'The function calls hmm_range_fault() and then checks mmu_interval_read_retry() on a path where it holds no lock '
+      + '(mmap_lock, RCU and page locks do not count): the invalidate callback must take the same driver lock, or an '
+      + 'invalidation can slip between the check and the device page-table update.',
+  },
 ];
 
 export function ruleInfo(id: string): RuleInfo | undefined { return RULES.find((r) => r.id === id); }

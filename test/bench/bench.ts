@@ -10,6 +10,9 @@
 //       (lines of .c/.h) and the lock/ findings per 20,000 lines, to watch noise.
 //   (b) mm/memory.c alone, in-process (what the editor does on a change):
 //       analyseFile 10 times after 2 warm-ups, median and min: < 150 ms.
+//   (c) `hmm-lens map mm/ lib/ drivers/gpu/` (the workspace migration map), 3 runs: < 30 s wall.
+//   (d) migrate/ findings on every file of mm/, lib/, drivers/ and arch/ that runs a migration
+//       protocol step or hmm_range_fault (the only files those rules look at): target 0, each listed.
 // Results are informational: PASS/FAIL is printed, the exit code is 0.
 // Needs `node scripts/build.mjs` first (npm run bench does it).
 import * as fs from 'node:fs';
@@ -119,6 +122,22 @@ async function main(): Promise<void> {
     if (i >= 2) times.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
 
+  // (c) the workspace map
+  const mapArgs = ['map', '--format', 'json', `${mm}/`, path.join(tree, 'lib/'), path.join(tree, 'drivers/gpu/')];
+  const mapRuns: Run[] = [];
+  for (let i = 0; i < RUNS; i++) mapRuns.push(gnu ? runGnuTime(mapArgs) : await runPolling(mapArgs));
+  const mapWalls = mapRuns.map((r) => r.wall);
+  const mapped = JSON.parse(mapRuns[0].stdout) as { files: number; functions: Array<{ related: boolean }>; calls: unknown[] };
+
+  // (d) migrate/ findings where the protocol rules apply
+  const protocolUse = /\b(migrate_vma_setup|migrate_device_range|migrate_device_pfns|migrate_vma_pages|migrate_vma_finalize|migrate_device_pages|migrate_device_finalize|hmm_range_fault)\s*\(/;
+  const users = ['mm', 'lib', 'drivers', 'arch'].filter((d) => fs.existsSync(path.join(tree, d)))
+    .flatMap((d) => filesUnder(path.join(tree, d), /\.[ch]$/))
+    .filter((f) => protocolUse.test(fs.readFileSync(f, 'utf8')));
+  const checked = gnu ? runGnuTime(['check', '--format', 'json', ...users]) : await runPolling(['check', '--format', 'json', ...users]);
+  const migrateFindings = (JSON.parse(checked.stdout) as { findings: Array<{ ruleId: string; path: string; line: number; message: string }> })
+    .findings.filter((f) => f.ruleId.startsWith('migrate/'));
+
   const verdict = (ok: boolean): string => (ok ? 'PASS' : 'FAIL');
   const row = (what: string, value: string, target: string, ok?: boolean): string =>
     `${what.padEnd(34)}${value.padStart(12)}   ${target.padEnd(10)}${ok === undefined ? '' : verdict(ok)}`;
@@ -134,8 +153,16 @@ async function main(): Promise<void> {
     row('findings per 20,000 lines', ((findings * 20000) / lines).toFixed(2), ''),
     row('memory.c in-process, median (ms)', median(times).toFixed(1), '< 150', median(times) < 150),
     row('memory.c in-process, min (ms)', Math.min(...times).toFixed(1), '< 150', Math.min(...times) < 150),
+    row('map mm/ lib/ drivers/gpu/, min (s)', Math.min(...mapWalls).toFixed(2), '< 30', Math.min(...mapWalls) < 30),
+    row('map mm/ lib/ drivers/gpu/, max (s)', Math.max(...mapWalls).toFixed(2), '< 30', Math.max(...mapWalls) < 30),
+    row('map peak RSS, max (MB)', Math.max(...mapRuns.map((r) => r.rssMb)).toFixed(0), ''),
+    row('migrate/ findings (protocol users)', String(migrateFindings.length), '0', migrateFindings.length === 0),
     '',
     `wall per run (s): ${walls.map((w) => w.toFixed(2)).join(' ')}; RSS per run (MB): ${runs.map((r) => r.rssMb.toFixed(0)).join(' ')}`,
+    `map: ${mapped.files} files read, ${mapped.functions.filter((f) => f.related).length} migration-related and `
+      + `${mapped.functions.filter((f) => !f.related).length} HMM mirror functions, ${mapped.calls.length} calls; wall per run (s): ${mapWalls.map((w) => w.toFixed(2)).join(' ')}`,
+    `protocol users checked (${users.length}): ${users.map((f) => path.relative(tree, f)).join(' ')}`,
+    ...migrateFindings.map((f) => `  ${path.relative(tree, f.path)}:${f.line} [${f.ruleId}] ${f.message}`),
   ];
   process.stdout.write(out.join('\n') + '\n');
 }

@@ -18,8 +18,8 @@ export const REPO_ROOT = path.resolve(__dirname, '../..');
 const TARBALL = '/usr/src/linux-source-6.12.tar.xz';
 const CACHE_DIR = '/tmp/hmm-lens-kernel';
 const TOP = 'linux-source-6.12';
-/** Subdirectories of the tree the benchmarks need. */
-const NEEDED = ['mm'];
+/** Subdirectories of the tree the benchmarks need (lib, drivers and arch for the migration map and rules). */
+const NEEDED = ['mm', 'lib', 'drivers', 'arch'];
 
 /** Returns the kernel source root, extracting it if needed; exits 2 when impossible. */
 export function kernelTree(): string {

@@ -1,0 +1,103 @@
+// The migration pass of one parsed file: facts for classification (facts.ts) and
+// the protocol checks (protocol.ts) of the functions that run a protocol step or
+// an hmm_range_fault(). Called by analyse.ts while the tree is alive, and by the
+// workspace map, which needs the facts only.
+import type { Node } from '../parse/parser';
+import { codeOnly } from '../parse/code';
+import { buildCfg, declName } from '../flow/cfg';
+import type { Catalogue } from '../locks/table';
+import type { LoopMacroNote } from '../parse/mask';
+import type { Diagnostic, Unanalysed } from '../model';
+import { MIGRATION_MENTION, MIRROR_READ, PROTOCOLS } from './catalogue';
+import { calleeSummaries, collectFacts, type FileFacts, type FunctionSpan } from './facts';
+import { checkMirror, checkProtocol, protocolNames } from './protocol';
+
+export interface MigrationPass { facts: FileFacts; diagnostics: Diagnostic[]; unanalysed: Unanalysed[] }
+
+const CHECKED = new RegExp(`\\b(${protocolNames().join('|')})\\s*\\(`);
+const VERB_SETS = {
+  finalize: new Set(PROTOCOLS.flatMap((p) => p.finalize)),
+  pages: new Set(PROTOCOLS.flatMap((p) => p.pages)),
+  retry: new Set([...MIRROR_READ.retry, 'hmm_vma_range_done']),
+};
+
+/** Where each function definition starts and ends, its name, linkage and parameters. */
+export function spansOf(fns: Node[], maskText: string, header: boolean): FunctionSpan[] {
+  return fns.map((fn) => {
+    const body = fn.childForFieldName('body');
+    const decl = fn.childForFieldName('declarator');
+    return {
+      name: declName(decl) ?? '<anonymous>',
+      startLine: fn.startPosition.row + 1,
+      endLine: fn.endPosition.row + 1,
+      start: fn.startIndex,
+      end: fn.endIndex,
+      bodyStart: body?.startIndex ?? fn.endIndex,
+      fileLocal: !header && /\bstatic\b/.test(maskText.slice(fn.startIndex, body?.startIndex ?? fn.endIndex)),
+      params: paramsOf(decl),
+    };
+  });
+}
+
+function paramsOf(decl: Node | null): string[] {
+  let cur = decl;
+  for (let i = 0; cur && i < 6 && cur.type !== 'function_declarator'; i++) cur = cur.childForFieldName('declarator');
+  const list = cur?.childForFieldName('parameters');
+  if (!list) return [];
+  return list.namedChildren.filter((c): c is Node => c !== null && c.type === 'parameter_declaration')
+    .map((p) => declName(p.childForFieldName('declarator')) ?? '');
+}
+
+export interface PassInput {
+  path: string;
+  text: string;
+  maskText: string;
+  fns: Node[];
+  spans: FunctionSpan[];
+  lineOf: (offset: number) => number;
+  catalogue: Catalogue;
+  loopMacros: Map<number, LoopMacroNote>;
+  /** Calls per function from the file's reference scan, for files with no migration word. */
+  callsOf: (span: FunctionSpan) => { name: string; line: number }[];
+  /** Lock keys that may be held at a call, from the lock analysis of that function. */
+  heldAt?: (fnStartLine: number, line: number, callee: string) => string[] | undefined;
+  /** Facts only (the workspace map): no protocol check. */
+  factsOnly?: boolean;
+}
+
+export function migrationPass(input: PassInput): MigrationPass {
+  const { path, spans } = input;
+  if (!MIGRATION_MENTION.test(input.text)) {
+    // Nothing catalogued here: every function is `none` unless another file registers it.
+    const functions = spans.map((s) => ({
+      name: s.name, startLine: s.startLine, endLine: s.endLine, fileLocal: s.fileLocal, params: s.params,
+      uses: [], calls: input.callsOf(s), arrays: [], opsUsed: [], alwaysZero: false,
+    }));
+    return { facts: { path, functions, registrations: [] }, diagnostics: [], unanalysed: [] };
+  }
+  const code = codeOnly(input.maskText);
+  const facts = collectFacts(path, code, spans, input.lineOf);
+  const diagnostics: Diagnostic[] = [];
+  const unanalysed: Unanalysed[] = [];
+  if (input.factsOnly || !CHECKED.test(code)) return { facts, diagnostics, unanalysed };
+  const zero = new Map(facts.functions.map((f) => [f.name, f.alwaysZero]));
+  const callees = calleeSummaries(code, spans, VERB_SETS, (n) => zero.get(n) ?? false);
+  input.fns.forEach((fn, i) => {
+    const span = spans[i];
+    if (!CHECKED.test(code.slice(span.bodyStart, span.end))) return;
+    if (fn.hasError) {
+      unanalysed.push({ startLine: span.startLine, endLine: span.endLine, reason: `${span.name}(): migration protocol not checked: parse error` });
+      return;
+    }
+    try {
+      const cfg = buildCfg({ fn, catalogue: input.catalogue, loopMacros: input.loopMacros });
+      const heldAt = input.heldAt ? (line: number, callee: string) => input.heldAt!(span.startLine, line, callee) : undefined;
+      const r = checkProtocol({ cfg, name: span.name, callees, heldAt });
+      if (r.overBudget) unanalysed.push({ startLine: span.startLine, endLine: span.endLine, reason: `${span.name}(): ${r.overBudget}` });
+      diagnostics.push(...r.diagnostics, ...checkMirror({ cfg, name: span.name, callees, heldAt }));
+    } catch (e) {
+      unanalysed.push({ startLine: span.startLine, endLine: span.endLine, reason: `${span.name}(): migration protocol not checked: internal error (${(e as Error).message})` });
+    }
+  });
+  return { facts, diagnostics, unanalysed };
+}
