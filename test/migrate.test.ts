@@ -69,6 +69,15 @@ for (const file of fixtures) {
   });
 }
 
+test('correct shapes in test/fixtures/migrate-silent get no migrate/ finding', async () => {
+  const dir = path.join(REPO_ROOT, 'test', 'fixtures', 'migrate-silent');
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.c')).sort();
+  assert.ok(files.length >= 6);
+  const analyses = await analyseTexts(files.map((f): [string, string] => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
+  const found = analyses.flatMap((a) => a.diagnostics.filter((d) => d.ruleId.startsWith('migrate/')).map((d) => `${a.path}:${d.line} ${d.ruleId} in ${d.function}`));
+  assert.deepEqual(found, []);
+});
+
 describe('migration catalogue', () => {
   test('entries have a reviewer doc and a version range; names are unique per kind', () => {
     const seen = new Set<string>();

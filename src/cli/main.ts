@@ -21,7 +21,7 @@ const USAGE = `usage: hmm-lens check [--format text|json|sarif] [--config FILE] 
        hmm-lens map [--format text|json] PATH...
        hmm-lens --version | --help
 
-check     report lock/ findings; exit 0 when none, 1 when some, 2 on bad usage or input
+check     report lock/ and migrate/ findings; exit 0 when none, 1 when some, 2 on bad usage or input
 annotate  print the annotation model (lock pairs, migration role per function), schemaVersion ${SCHEMA_VERSION}
 map       print the migration map: related functions, their callers and callees, registered callbacks
 PATH      C files, or directories searched recursively for .c and .h files

@@ -265,8 +265,16 @@ export const PROTOCOLS: MigrationProtocol[] = [
 export const MIRROR_READ = {
   fault: ['hmm_range_fault'],
   begin: ['mmu_interval_read_begin'],
-  retry: ['mmu_interval_read_retry'],
+  /** Checks that end a read side: today's, and the 4.x hmm_vma_range_done(). */
+  retry: ['mmu_interval_read_retry', 'hmm_vma_range_done'],
+  /** Calls a range may be given without being handed to someone who could check it. */
+  keepsRange: /^(kfree|kvfree|mmap_read_(un)?lock|mmget_not_zero|mmput)$/,
+  /** Lock domains that are not a driver lock: holding only these at the retry check is holding none. */
+  notDriverLock: /^(mmap|rcu|lazy_mmu|folio|page|notifier|guard)[:_]/,
 };
+
+/** Calls that read a migration object and keep nothing: the object stays tracked across them. */
+export const MIGRATION_READERS = /^(migrate_pfn_to_page|migrate_pfn_to_folio|migrate_pfn|pr_\w+|dev_\w+|WARN\w*|BUG_ON|memset|min|max|kvfree|kfree)$/;
 
 const BY_NAME = new Map<string, MigrationApi[]>();
 for (const a of MIGRATION_APIS) BY_NAME.set(a.name, [...(BY_NAME.get(a.name) ?? []), a]);

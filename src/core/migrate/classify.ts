@@ -122,9 +122,9 @@ export function classify(files: FileFacts[]): Map<string, Map<number, MigrationI
           const evident = rootRole === 'api' ? ['caller', 'helper', 'entry'].some((r) => t.roles.has(r as MigrationRole)) : t.roles.has('hmm-mirror');
           if (!onlyInside && !evident) continue;
           inside.add(t.fn.name);
-          // Its own protocol calls say its phase best (a restore inside finalize); else the root's.
-          const ownPhases = t.roles.get('caller')?.phases;
-          const phases = ownPhases?.size ? ownPhases : new Set([...(d.roles.get(rootRole)?.phases ?? []), ...(d.roles.get('callback')?.phases ?? [])]);
+          // The step of the machinery it serves (migrate_device_unmap() is setup, even though its
+          // error path restores ptes with remove_migration_ptes()).
+          const phases = new Set([...(d.roles.get(rootRole)?.phases ?? []), ...(d.roles.get('callback')?.phases ?? [])]);
           add(t, rootRole, { line: c.line, text: `${rootRole === 'api' ? 'machinery' : 'mirror'} internal: called by ${d.fn.name}()`, path: d.path === t.path ? undefined : d.path }, [...phases][0]);
           queue.push(t);
         }

@@ -58,15 +58,12 @@ export interface FileFacts {
 }
 
 const SLOT_BY_STRUCT = new Map(CALLBACK_SLOTS.map((s) => [s.struct, s]));
-/** Fields that name their struct on their own, for `ops.field = fn;` assignments. */
-const FIELD_ONLY = new Map<string, string>([
-  ['migrate_to_ram', 'dev_pagemap_ops'], ['page_free', 'dev_pagemap_ops'], ['alloc_and_copy', 'migrate_vma_ops'],
-  ['finalize_and_map', 'migrate_vma_ops'], ['pmd_entry', 'mm_walk_ops'], ['pte_entry', 'mm_walk_ops'],
-  ['pte_hole', 'mm_walk_ops'], ['hugetlb_entry', 'mm_walk_ops'], ['rmap_one', 'rmap_walk_control'],
-  ['sync_cpu_device_pagetables', 'hmm_mirror_ops'],
-]);
+/** Fields that name their struct on their own (in one slot only), for `ops.field = fn;` assignments. */
+const FIELD_ONLY = new Map<string, string>(
+  CALLBACK_SLOTS.flatMap((s) => s.fields.filter((f) => f !== '*' && f !== 'done' && f !== 'release' && f !== 'invalidate'
+    && CALLBACK_SLOTS.filter((o) => o.fields.includes(f)).length === 1).map((f): [string, string] => [f, s.struct])),
+);
 
-const IDENT = /[A-Za-z_]\w*/g;
 
 /** Facts of one file from its code-only text (see parse/code.ts) and its function spans. */
 export function collectFacts(path: string, code: string, spans: FunctionSpan[], lineOf: (offset: number) => number): FileFacts {
@@ -81,9 +78,9 @@ function functionFacts(code: string, s: FunctionSpan, opsVars: Set<string>, line
   const calls: { name: string; line: number }[] = [];
   const opsUsed = new Set<string>();
   const body = code.slice(s.bodyStart, s.end);
-  IDENT.lastIndex = 0;
+  const ident = /[A-Za-z_]\w*/g;
   let m: RegExpExecArray | null;
-  while ((m = IDENT.exec(body)) !== null) {
+  while ((m = ident.exec(body)) !== null) {
     const name = m[0];
     let k = m.index + name.length;
     while (k < body.length && /\s/.test(body[k])) k++;

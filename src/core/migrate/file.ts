@@ -9,7 +9,7 @@ import type { Catalogue } from '../locks/table';
 import type { LoopMacroNote } from '../parse/mask';
 import type { Diagnostic, Unanalysed } from '../model';
 import { MIGRATION_MENTION, MIRROR_READ, PROTOCOLS } from './catalogue';
-import { calleeSummaries, collectFacts, type FileFacts, type FunctionSpan } from './facts';
+import { calleeSummaries, collectFacts, splitCallArgs, type FileFacts, type FunctionSpan } from './facts';
 import { checkMirror, checkProtocol, protocolNames } from './protocol';
 
 export interface MigrationPass { facts: FileFacts; diagnostics: Diagnostic[]; unanalysed: Unanalysed[] }
@@ -18,7 +18,7 @@ const CHECKED = new RegExp(`\\b(${protocolNames().join('|')})\\s*\\(`);
 const VERB_SETS = {
   finalize: new Set(PROTOCOLS.flatMap((p) => p.finalize)),
   pages: new Set(PROTOCOLS.flatMap((p) => p.pages)),
-  retry: new Set([...MIRROR_READ.retry, 'hmm_vma_range_done']),
+  retry: new Set(MIRROR_READ.retry),
 };
 
 /** Where each function definition starts and ends, its name, linkage and parameters. */
@@ -92,7 +92,8 @@ export function migrationPass(input: PassInput): MigrationPass {
     try {
       const cfg = buildCfg({ fn, catalogue: input.catalogue, loopMacros: input.loopMacros });
       const heldAt = input.heldAt ? (line: number, callee: string) => input.heldAt!(span.startLine, line, callee) : undefined;
-      const r = checkProtocol({ cfg, name: span.name, callees, heldAt });
+      const indirect = pointerCallRoots(code.slice(span.bodyStart, span.end));
+      const r = checkProtocol({ cfg, name: span.name, callees, heldAt, indirect });
       if (r.overBudget) unanalysed.push({ startLine: span.startLine, endLine: span.endLine, reason: `${span.name}(): ${r.overBudget}` });
       diagnostics.push(...r.diagnostics, ...checkMirror({ cfg, name: span.name, callees, heldAt }));
     } catch (e) {
@@ -100,4 +101,21 @@ export function migrationPass(input: PassInput): MigrationPass {
     }
   });
   return { facts, diagnostics, unanalysed };
+}
+
+/**
+ * Roots of the arguments of calls through a pointer (`c->ops->migrate(&args)`, `(*fn)(job)`):
+ * the CFG names no callee there, so what they are given is taken as handed on.
+ */
+function pointerCallRoots(body: string): Set<string> {
+  const out = new Set<string>();
+  // `->f(…)`, `.f(…)` and `(*f)(…)`; not `(type *)(x)`, a cast.
+  for (const m of body.matchAll(/(?:->|\.)\s*\w+\s*\(|\(\s*\*\s*\w+\s*\)\s*\(/g)) {
+    const open = (m.index ?? 0) + m[0].length - 1;
+    for (const a of splitCallArgs(body, open)) {
+      const root = /^[*(&]*([A-Za-z_]\w*)/.exec(a)?.[1];
+      if (root) out.add(root);
+    }
+  }
+  return out;
 }

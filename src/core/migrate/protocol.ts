@@ -19,7 +19,7 @@
 import type { Cfg, CfgNode, Event } from '../flow/cfg';
 import { EXIT } from '../flow/cfg';
 import type { Diagnostic, PathStep } from '../model';
-import { MIRROR_READ, PROTOCOLS, type MigrationProtocol } from './catalogue';
+import { MIGRATION_READERS, MIRROR_READ, PROTOCOLS, type MigrationProtocol } from './catalogue';
 import { splitCallArgs } from './facts';
 
 /** What a same-file function does to the migration objects it is given, by parameter index. */
@@ -32,6 +32,8 @@ export interface ProtocolInput {
   callees: Map<string, CalleeSummary>;
   /** Lock keys that may be held at a call `${line}:${callee}`; undefined when the lock analysis did not run. */
   heldAt?: (line: number, callee: string) => string[] | undefined;
+  /** Roots of the arguments of calls through a pointer (`ops->migrate(&args)`), which the CFG does not name. */
+  indirect?: Set<string>;
   maxStates?: number;
 }
 
@@ -59,8 +61,7 @@ for (const p of PROTOCOLS) {
   for (const n of p.pages) VERBS.set(n, { p, step: 'pages' });
   for (const n of p.finalize) VERBS.set(n, { p, step: 'finalize' });
 }
-/** Calls that read a migration object and keep nothing: the object stays tracked. */
-const READERS = /^(migrate_pfn_to_page|migrate_pfn_to_folio|migrate_pfn|pr_\w+|dev_\w+|WARN\w*|BUG_ON|memset|min|max|kvfree|kfree)$/;
+const READERS = MIGRATION_READERS;
 
 export function protocolNames(): string[] { return [...VERBS.keys(), ...MIRROR_READ.fault]; }
 
@@ -83,9 +84,20 @@ export function checkProtocol(input: ProtocolInput): ProtocolResult {
     if (e.t === 'assign' && e.value !== 'uninit' && !(e.rhs ?? '').startsWith('{')) return [e.target];
     return [];
   })));
+  // A local that points into something else (`args = &ctx->args`, `src = chunk->src_pfns`) is not
+  // owned here (a begin/end pair of functions may share it), unless this function finalizes it
+  // itself on some path: then it took the job of finishing it.
+  const aliases = new Set(cfg.nodes.flatMap((n) => n.events.flatMap((e) =>
+    (e.t === 'assign' && e.rhs && /^[A-Za-z_]\w*(->|\.)/.test(e.rhs.replace(/^&/, '')) ? [e.target] : []))));
+  const finalizedHere = new Set(cfg.nodes.flatMap((n) => n.events.flatMap((e) => {
+    const v = e.t === 'call' ? VERBS.get(e.name) : undefined;
+    return e.t === 'call' && v?.step === 'finalize' && e.args[v.p.objectArg] ? [e.args[v.p.objectArg]] : [];
+  })));
   const local = (key: string): boolean => {
     const root = /^[*(]*([A-Za-z_]\w*)/.exec(key)?.[1];
-    return !!root && cfg.locals.has(root) && !cfg.params.includes(root) && (setUpHere.has(key) || (key === root && !touched.has(root)));
+    return !!root && cfg.locals.has(root) && !cfg.params.includes(root) && (!aliases.has(root) || finalizedHere.has(key))
+      && !input.indirect?.has(root)
+      && !key.includes('[') && (setUpHere.has(key) || (key === root && !touched.has(root)));
   };
   const report = (id: string, d: Omit<Diagnostic, 'function' | 'endLine' | 'endColumn'> & { endColumn?: number }): void => {
     if (!diagnostics.has(id)) diagnostics.set(id, { ...d, function: input.name, endLine: d.line, endColumn: d.endColumn ?? d.column + 1 });
@@ -100,8 +112,9 @@ export function checkProtocol(input: ProtocolInput): ProtocolResult {
     if (seen[id].size >= maxStates) return { diagnostics: [], overBudget: 'migration protocol not analysed: too many states' };
     seen[id].set(k, s);
     if (id === EXIT) {
+      const untested = new Set(s.pending.values()); // tested by a switch or not at all: cannot tell
       for (const [key, o] of s.objs) {
-        if ((o.stage !== 'active' && o.stage !== 'paged') || !local(key)) continue;
+        if ((o.stage !== 'active' && o.stage !== 'paged') || !local(key) || untested.has(key)) continue;
         const fin = PROTOCOLS.find((p) => p.name === o.protocol)?.finalize[0] ?? 'finalize';
         report(`fin:${o.setup.line}:${key}`, {
           ruleId: 'migrate/missing-finalize', severity: 'warning', line: o.setup.line, column: o.setup.column,
@@ -128,8 +141,9 @@ export function checkProtocol(input: ProtocolInput): ProtocolResult {
 function apply(s: State, e: Event, node: CfgNode, input: ProtocolInput, local: (k: string) => boolean,
   report: (id: string, d: Omit<Diagnostic, 'function' | 'endLine' | 'endColumn'>) => void): State {
   if (e.t === 'assign') {
-    if (!s.pending.has(e.target) && !s.zero.has(e.target) && !s.cpages.has(e.target) && ![...s.objs.keys()].some((k) => rootOf(k) === e.target)
-      && !(e.value === 'zero' || (e.rhs && /cpages$/.test(e.rhs)) || (e.rhs && calleeOf(e.rhs)))) return s;
+    const rhsRoot = e.rhs ? rootOf(e.rhs) : undefined;
+    if (!s.pending.has(e.target) && !s.zero.has(e.target) && !s.cpages.has(e.target) && ![...s.objs.keys()].some((k) => rootOf(k) === e.target || rootOf(k) === rhsRoot)
+      && !(e.value === 'zero' || (e.rhs && collectedOf(e.rhs)) || (e.rhs && calleeOf(e.rhs)))) return s;
     const n = copy(s);
     // A setup's result goes to `ret`: the next test of `ret` says whether it worked.
     const setupCall = e.rhs ? calleeOf(e.rhs) : undefined;
@@ -139,20 +153,31 @@ function apply(s: State, e: Event, node: CfgNode, input: ProtocolInput, local: (
     n.pending.delete(e.target);
     if (verb?.step === 'setup' && e.rhs) {
       const key = objectOf(e.rhs, verb.p.objectArg);
-      if (key && n.objs.get(key)?.stage === 'active') n.pending.set(e.target, key);
+      const o = key ? n.objs.get(key) : undefined;
+      // `ret = setup(…)` is the result; `ok = setup(…) == 0` is not: that object is no longer judged.
+      if (key && o?.stage === 'active') {
+        if (isWholeCall(e.rhs)) n.pending.set(e.target, key);
+        else n.objs.set(key, { ...o, stage: 'unknown' });
+      }
     } else if (e.value === 'zero' || (setupCall && input.callees.get(setupCall)?.alwaysZero)) n.zero.add(e.target);
     else if (e.rhs) {
-      const m = /^(.+?)(?:->|\.)cpages$/.exec(e.rhs);
-      if (m && n.objs.has(m[1])) n.cpages.set(e.target, m[1]);
+      const m = collectedOf(e.rhs);
+      if (m && n.objs.has(m)) n.cpages.set(e.target, m);
     }
     for (const k of [...n.objs.keys()]) if (rootOf(k) === e.target) n.objs.delete(k);
+    // The object (or its owner) stored somewhere (`dev->pending = job`, `p = &args`): someone else may
+    // finish it. Reading a field (`cpages = args.cpages`) stores nothing.
+    if (e.rhs && e.target !== e.rhs) {
+      for (const [k, o] of n.objs) if ((e.rhs === k || e.rhs === rootOf(k)) && o.stage !== 'unknown') n.objs.set(k, { ...o, stage: 'unknown' });
+    }
     return n;
   }
   if (e.t !== 'call') return s;
   const verb = VERBS.get(e.name);
   if (verb) {
     const key = e.args[verb.p.objectArg];
-    if (!key) return s;
+    // `&args[i]`: one key for every index; not tracked.
+    if (!key || key.includes('[')) return s;
     const n = copy(s);
     const o = n.objs.get(key);
     const site = { line: e.line, column: node.line === e.line ? node.column : 1, call: `${e.name}() on ${key}` };
@@ -197,18 +222,27 @@ function apply(s: State, e: Event, node: CfgNode, input: ProtocolInput, local: (
     return n;
   }
   // Another call given a tracked object: a same-file callee's summary, else it may do anything.
-  const given = e.args.map((a, i) => [a, i] as const).filter(([a]) => s.objs.has(a));
-  if (!given.length || READERS.test(e.name)) return s;
+  if (READERS.test(e.name)) return s;
+  // [object, argument index]: -1 when the argument is only related (`&job->work`, `job`, `args.dst`).
+  const given: [string, number][] = [];
+  e.args.forEach((a, i) => {
+    for (const k of s.objs.keys()) {
+      if (a === k) given.push([k, i]);
+      else if (rootOf(a) === rootOf(k)) given.push([k, -1]);
+    }
+  });
+  if (!given.length) return s;
   const n = copy(s);
   const callee = input.callees.get(e.name);
   for (const [key, i] of given) {
     const o = n.objs.get(key)!;
     if (o.stage === 'unknown') continue;
-    if (!callee) { n.objs.set(key, { ...o, stage: 'unknown' }); continue; }
-    if (callee.finalizes.has(i)) {
-      n.objs.set(key, { ...o, stage: 'done' });
-      n.steps = pushStep(n.steps, { line: e.line, column: 1, message: `${e.name}() finalizes ${key}` });
-    } else if (callee.pages.has(i) && o.stage === 'active') n.objs.set(key, { ...o, stage: 'paged' });
+    // The summary says "finalizes (or pages) on some path", not on all: from here on, nothing is judged.
+    // Only an exact argument to a same-file callee that does neither keeps the object tracked.
+    if (!callee || i < 0 || e.args[i] !== key || callee.finalizes.has(i) || callee.pages.has(i)) {
+      n.objs.set(key, { ...o, stage: 'unknown' });
+      n.steps = pushStep(n.steps, { line: e.line, column: 1, message: `${e.name}() is given ${key}` });
+    }
   }
   return n;
 }
@@ -245,8 +279,7 @@ function branchStates(s: State, node: CfgNode, input: ProtocolInput): [State | u
     return [s, s];
   }
   // `if (!args.cpages)`, `if (cpages == 0)`: nothing collected, nothing to finalize.
-  const m = /^(.+?)(?:->|\.)cpages$/.exec(subj);
-  const key = m ? m[1] : s.cpages.get(subj);
+  const key = collectedOf(subj) ?? s.cpages.get(subj);
   if (key && s.objs.get(key)?.stage === 'active') {
     const empty = setStage(s, key, 'empty');
     if (atom.op === 'truthy' || atom.op === '!=0' || atom.op === '>0') return [s, empty];
@@ -278,7 +311,7 @@ export function checkMirror(input: ProtocolInput): Diagnostic[] {
       if (!root || !cfg.locals.has(root) || cfg.params.includes(root)) continue;
       // Handed on (stored, returned, passed to anything but the mirror API): someone else may check it.
       const escapes = calls.some((c) => !MIRROR_READ.fault.includes(c.e.name) && !MIRROR_READ.begin.includes(c.e.name)
-        && !/^(kfree|kvfree|mmap_read_(un)?lock|mmget_not_zero|mmput)$/.test(c.e.name) && c.e.args.some((a) => rootOf(a) === root))
+        && !MIRROR_READ.keepsRange.test(c.e.name) && c.e.args.some((a) => rootOf(a) === root))
         || cfg.nodes.some((n) => n.events.some((e) => e.t === 'assign' && e.rhs !== undefined && rootOf(e.rhs) === root && e.target !== root)
           || (n.ret?.vars.includes(root) ?? false));
       if (escapes) continue;
@@ -287,11 +320,13 @@ export function checkMirror(input: ProtocolInput): Diagnostic[] {
         [{ line: f.e.line, column: 1, message: `hmm_range_fault(${range})` }, { line: cfg.nodes[EXIT].line, column: 1, message: 'no mmu_interval_read_retry() in this function' }]));
     }
   }
-  if (input.heldAt) {
+  // A same-file lock wrapper (`svmm_lock(s)`) takes a lock the lock analysis does not see.
+  const wrapsLock = calls.some((c) => /lock/i.test(c.e.name) && !MIRROR_READ.keepsRange.test(c.e.name));
+  if (input.heldAt && !wrapsLock) {
     for (const r of retries) {
       if (!MIRROR_READ.retry.includes(r.e.name)) continue;
       const held = input.heldAt(r.e.line, r.e.name);
-      if (!held || held.some((k) => !/^(mmap|rcu|lazy_mmu|folio|page|notifier|guard)[:_]/.test(k))) continue;
+      if (!held || held.some((k) => !MIRROR_READ.notDriverLock.test(k))) continue;
       out.push(mk(r.e.line, 'migrate/retry-unlocked',
         `mmu_interval_read_retry() is checked in ${input.name}() with no driver lock held: an invalidation can run between the check and the device page-table update`,
         [{ line: faults[0].e.line, column: 1, message: `hmm_range_fault(${faults[0].e.args[0] ?? ''})` }, { line: r.e.line, column: 1, message: 'retry check with no lock held' }]));
@@ -341,6 +376,28 @@ function serialise(s: State): string {
 
 function rootOf(expr: string): string | undefined {
   return /^[*(&]*([A-Za-z_]\w*)/.exec(expr)?.[1];
+}
+
+/** `args.cpages`, `migrate->cpages` → the object whose collected count it is (the protocols' collectedField). */
+function collectedOf(expr: string): string | undefined {
+  for (const p of PROTOCOLS) {
+    if (!p.collectedField) continue;
+    const m = new RegExp(`^(.+?)(?:->|\\.)${p.collectedField}$`).exec(expr);
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+/** The text is one call and nothing more: `f(a, b)`, not `f(a) == 0`. */
+function isWholeCall(text: string): boolean {
+  const open = text.indexOf('(');
+  if (open < 0 || !/^[A-Za-z_]\w*$/.test(text.slice(0, open))) return false;
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')' && --depth === 0) return i === text.length - 1;
+  }
+  return false;
 }
 
 function calleeOf(rhs: string): string | undefined {
