@@ -86,18 +86,15 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
   const outcomes: FunctionOutcome[] = [];
   const parsed = parser.withTree(mask.text, (tree) => {
     const fns = functionsOf(tree.rootNode);
-    for (const fn of fns) {
+    const spans = spansOf(fns, mask.text, header);
+    fns.forEach((fn, i) => {
       const o = analyseFunction(parser, fn, text, mask, opts);
-      const body = fn.childForFieldName('body');
-      o.shape = {
-        fileLocal: !header && /\bstatic\b/.test(mask.text.slice(fn.startIndex, body?.startIndex ?? fn.endIndex)),
-        calls: body ? callsWithin(refs.calls, body.startIndex, body.endIndex, starts) : [],
-      };
+      o.shape = { fileLocal: spans[i].fileLocal, calls: callsWithin(refs.calls, spans[i].bodyStart, spans[i].end, starts) };
       outcomes.push(o);
-    }
+    });
     const byStart = new Map(outcomes.map((o) => [o.fn.startLine, o]));
     const pass = migrationPass({
-      path, text, maskText: mask.text, fns, spans: spansOf(fns, mask.text, header), lineOf: (off) => lineOf(starts, off),
+      path, text, maskText: mask.text, fns, spans, lineOf: (off) => lineOf(starts, off),
       catalogue: opts.catalogue, loopMacros: mask.loopMacros,
       callsOf: (s) => byStart.get(s.startLine)?.shape?.calls ?? [],
       heldAt: (fnLine, line, callee) => byStart.get(fnLine)?.outside?.calls.find((c) => c.line === line && c.callee === callee)?.held,

@@ -7,6 +7,8 @@
 // exact enough for "uses X at line N" and never fails on odd syntax. The tree is
 // only used for where functions start and end (spans) by the caller.
 import { CALLBACK_SLOTS, migrationApi } from './catalogue';
+import { KEYWORDS } from '../parse/refs';
+import { normExpr, rootOf } from '../flow/expr';
 
 export interface FunctionSpan {
   name: string;
@@ -149,9 +151,6 @@ function matchingBrace(code: string, open: number): number {
   return code.length;
 }
 
-const KEYWORDS = new Set(['if', 'while', 'for', 'switch', 'return', 'sizeof', 'typeof', '__typeof__', 'defined',
-  'do', 'else', 'case', 'goto', 'alignof', '_Alignof', '__alignof__', 'offsetof', 'asm', '__asm__', 'volatile',
-  '__volatile__', '__attribute__', '__builtin_expect', 'likely', 'unlikely']);
 
 /** Calls in a function's body whose arguments name one of its parameters: what its summary is made of. */
 export interface ParamCall { callee: string; args: string[] }
@@ -176,9 +175,10 @@ export function calleeSummaries(code: string, spans: FunctionSpan[], verbs: { fi
     calls.set(s.name, list);
     out.set(s.name, { finalizes: new Set(), pages: new Set(), retries: false, alwaysZero: alwaysZero(s.name) });
   }
+  // The argument is the parameter itself (`args`, `&args`), not a part of it.
   const rootIndex = (s: FunctionSpan, arg: string): number => {
-    const root = /^[*(&]*([A-Za-z_]\w*)/.exec(arg)?.[1];
-    return root && arg.replace(/^[&(]+|\)+$/g, '') === root ? s.params.indexOf(root) : -1;
+    const a = normExpr(arg);
+    return a === rootOf(a) ? s.params.indexOf(a) : -1;
   };
   for (let round = 0; round < 3; round++) {
     for (const s of spans) {

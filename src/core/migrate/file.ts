@@ -5,6 +5,7 @@
 import type { Node } from '../parse/parser';
 import { codeOnly } from '../parse/code';
 import { buildCfg, declName } from '../flow/cfg';
+import { normExpr, rootOf } from '../flow/expr';
 import type { Catalogue } from '../locks/table';
 import type { LoopMacroNote } from '../parse/mask';
 import type { Diagnostic, Unanalysed } from '../model';
@@ -113,7 +114,7 @@ function pointerCallRoots(body: string): Set<string> {
   for (const m of body.matchAll(/(?:->|\.)\s*\w+\s*\(|\(\s*\*\s*\w+\s*\)\s*\(/g)) {
     const open = (m.index ?? 0) + m[0].length - 1;
     for (const a of splitCallArgs(body, open)) {
-      const root = /^[*(&]*([A-Za-z_]\w*)/.exec(a)?.[1];
+      const root = rootOf(normExpr(a));
       if (root) out.add(root);
     }
   }

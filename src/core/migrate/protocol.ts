@@ -18,6 +18,7 @@
 //  - `cpages == 0` after setup means nothing was collected: nothing to finalize.
 import type { Cfg, CfgNode, Event } from '../flow/cfg';
 import { EXIT } from '../flow/cfg';
+import { rootOf } from '../flow/expr';
 import type { Diagnostic, PathStep } from '../model';
 import { MIGRATION_READERS, MIRROR_READ, PROTOCOLS, type MigrationProtocol } from './catalogue';
 import { splitCallArgs } from './facts';
@@ -73,10 +74,7 @@ export function checkProtocol(input: ProtocolInput): ProtocolResult {
   const work: [number, State][] = [[0, { objs: new Map(), pending: new Map(), zero: new Set(), cpages: new Map(), steps: [] }]];
   // Objects this function sets up itself: only they can be used "before setup" (an object set up
   // by other means, as migrate_device_coherent_folio() does through an internal, is not ours to judge).
-  const setUpHere = new Set(cfg.nodes.flatMap((n) => n.events.flatMap((e) => {
-    const v = e.t === 'call' ? VERBS.get(e.name) : undefined;
-    return e.t === 'call' && v?.step === 'setup' && e.args[v.p.objectArg] ? [e.args[v.p.objectArg]] : [];
-  })));
+  const setUpHere = objectsOf(cfg, 'setup');
   // …or objects no other call is given and nothing assigns whole (`struct migrate_vma args = {…}`
   // then migrate_vma_pages(&args) alone): nothing else can have set them up.
   const touched = new Set(cfg.nodes.flatMap((n) => n.events.flatMap((e) => {
@@ -89,12 +87,9 @@ export function checkProtocol(input: ProtocolInput): ProtocolResult {
   // itself on some path: then it took the job of finishing it.
   const aliases = new Set(cfg.nodes.flatMap((n) => n.events.flatMap((e) =>
     (e.t === 'assign' && e.rhs && /^[A-Za-z_]\w*(->|\.)/.test(e.rhs.replace(/^&/, '')) ? [e.target] : []))));
-  const finalizedHere = new Set(cfg.nodes.flatMap((n) => n.events.flatMap((e) => {
-    const v = e.t === 'call' ? VERBS.get(e.name) : undefined;
-    return e.t === 'call' && v?.step === 'finalize' && e.args[v.p.objectArg] ? [e.args[v.p.objectArg]] : [];
-  })));
+  const finalizedHere = objectsOf(cfg, 'finalize');
   const local = (key: string): boolean => {
-    const root = /^[*(]*([A-Za-z_]\w*)/.exec(key)?.[1];
+    const root = rootOf(key);
     return !!root && cfg.locals.has(root) && !cfg.params.includes(root) && (!aliases.has(root) || finalizedHere.has(key))
       && !input.indirect?.has(root)
       && !key.includes('[') && (setUpHere.has(key) || (key === root && !touched.has(root)));
@@ -136,6 +131,14 @@ export function checkProtocol(input: ProtocolInput): ProtocolResult {
     }
   }
   return { diagnostics: [...diagnostics.values()] };
+}
+
+/** The objects this function gives to one protocol step anywhere in its body. */
+function objectsOf(cfg: Cfg, step: 'setup' | 'pages' | 'finalize'): Set<string> {
+  return new Set(cfg.nodes.flatMap((n) => n.events.flatMap((e) => {
+    const v = e.t === 'call' ? VERBS.get(e.name) : undefined;
+    return e.t === 'call' && v?.step === step && e.args[v.p.objectArg] ? [e.args[v.p.objectArg]] : [];
+  })));
 }
 
 function apply(s: State, e: Event, node: CfgNode, input: ProtocolInput, local: (k: string) => boolean,
@@ -372,10 +375,6 @@ function copy(s: State): State {
 function serialise(s: State): string {
   const objs = [...s.objs].map(([k, o]) => `${k}=${o.stage}@${o.setup.line}`).sort().join(',');
   return `${objs}|${[...s.pending].sort().join(',')}|${[...s.zero].sort().join(',')}|${[...s.cpages].sort().join(',')}`;
-}
-
-function rootOf(expr: string): string | undefined {
-  return /^[*(&]*([A-Za-z_]\w*)/.exec(expr)?.[1];
 }
 
 /** `args.cpages`, `migrate->cpages` → the object whose collected count it is (the protocols' collectedField). */

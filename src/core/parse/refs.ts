@@ -17,7 +17,8 @@ export interface FileRefs {
   inMacros: Set<string>;
 }
 
-const KEYWORDS = new Set(['if', 'while', 'for', 'switch', 'return', 'sizeof', 'typeof', '__typeof__', 'defined',
+/** C keywords and builtins that look like calls (`if (`, `sizeof (`). */
+export const KEYWORDS = new Set(['if', 'while', 'for', 'switch', 'return', 'sizeof', 'typeof', '__typeof__', 'defined',
   'do', 'else', 'case', 'goto', 'alignof', '_Alignof', '__alignof__', 'offsetof', 'asm', '__asm__', 'volatile',
   '__volatile__', '__attribute__', '__builtin_expect']);
 
