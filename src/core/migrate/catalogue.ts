@@ -86,6 +86,13 @@ export const MIGRATION_APIS: MigrationApi[] = [
     versions: NOW } },
   { name: 'migrate_pfn_to_folio', kind: 'function', use: 'helper', era: 'v6.x', doc: {
     does: 'Folio form of migrate_pfn_to_page().', versions: 'linux 6.16 and later' } },
+  // Drivers call it on the device page they picked as a migration destination; a
+  // function that does is the destination-page allocator (a copy-step helper).
+  { name: 'zone_device_page_init', kind: 'function', use: 'helper', era: 'v6.x', phase: 'copy', doc: {
+    does: 'Prepares a free device-private page as a migration destination: sets its refcount to 1 and locks it.',
+    expects: 'The page free (its last reference dropped through dev_pagemap_ops.page_free).',
+    leaves: 'The page locked and referenced, ready to be published in dst[] with migrate_pfn().',
+    versions: 'linux 6.1 and later (lock_page() before that)' } },
   ...['MIGRATE_PFN_VALID', 'MIGRATE_PFN_MIGRATE', 'MIGRATE_PFN_WRITE', 'MIGRATE_PFN_LOCKED', 'MIGRATE_PFN_SHIFT',
     'MIGRATE_PFN_DEVICE', 'MIGRATE_PFN_ERROR', 'MIGRATE_PFN_COMPOUND'].map((name): MigrationApi => ({
     name, kind: 'flag', use: 'helper', era: 'v5.4+', doc: {
@@ -272,6 +279,13 @@ export const MIRROR_READ = {
   /** Lock domains that are not a driver lock: holding only these at the retry check is holding none. */
   notDriverLock: /^(mmap|rcu|lazy_mmu|folio|page|notifier|guard)[:_]/,
 };
+
+/**
+ * A signature (name, return type, parameters) that handles pages, pfns or DMA addresses:
+ * what a piece of a driver's copy step looks like (classify.ts, copy plumbing). A
+ * predicate on the device (`dmirror_is_private_zone(mdevice)`) does not.
+ */
+export const PAGE_SIGNATURE = /\bstruct\s+(?:page|folio)\b|\bdma_addr_t\b|pfn|page\b/;
 
 /** Calls that read a migration object and keep nothing: the object stays tracked across them. */
 export const MIGRATION_READERS = /^(migrate_pfn_to_page|migrate_pfn_to_folio|migrate_pfn|pr_\w+|dev_\w+|WARN\w*|BUG_ON|memset|min|max|kvfree|kfree)$/;

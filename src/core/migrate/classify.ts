@@ -132,6 +132,27 @@ export function classify(files: FileFacts[]): Map<string, Map<number, MigrationI
     }
   }
 
+  // 5. Copy plumbing: a driver's copy helper splits its work into file-local pieces (the
+  // DMA/GART mapping, the destination page's get and put) that name no catalogue entry.
+  // A static function with a page/pfn/DMA signature all of whose same-file callers are
+  // copy helpers is one too (a predicate such as dmirror_is_private_zone() is not); the
+  // evidence is the call line, as for machinery internals. Repeated until nothing changes
+  // (bounded: each round adds at least one function or stops).
+  for (const list of byFile.values()) {
+    const callers = new Map<string, { d: Draft; line: number }[]>();
+    for (const d of list) for (const c of d.fn.calls) if (c.name !== d.fn.name) (callers.get(c.name) ?? callers.set(c.name, []).get(c.name)!).push({ d, line: c.line });
+    const isCopyHelper = (d: Draft): boolean => PRECEDENCE.find((r) => d.roles.has(r)) === 'helper' && d.roles.get('helper')!.phases.has('copy');
+    for (let changed = true; changed;) {
+      changed = false;
+      for (const t of list) {
+        const by = callers.get(t.fn.name) ?? [];
+        if (!t.fn.fileLocal || !t.fn.pageish || t.roles.size || !by.length || !by.every((c) => isCopyHelper(c.d))) continue;
+        for (const c of by) add(t, 'helper', { line: c.line, text: `copy plumbing: called by copy helper ${c.d.fn.name}()` }, 'copy');
+        changed = true;
+      }
+    }
+  }
+
   const out = new Map<string, Map<number, MigrationInfo>>();
   for (const [path, list] of byFile) {
     const m = new Map<number, MigrationInfo>();
@@ -151,7 +172,12 @@ function userRole(r: Registration, list: Draft[]): MigrationRole | undefined {
 }
 
 function decide(d: Draft): MigrationInfo {
-  const role = PRECEDENCE.find((r) => d.roles.has(r)) ?? 'none';
+  let role = PRECEDENCE.find((r) => d.roles.has(r)) ?? 'none';
+  // The mirror walk is HMM, not migration (issue 3), even where it waits on a migration
+  // entry (hmm_vma_handle_pte() calls migration_entry_wait()): an op or internal of the
+  // mirror walk stays hmm-mirror over caller/helper/entry; the other lines stay as evidence.
+  const mirrorWalk = d.roles.get('hmm-mirror')?.evidence.some((e) => /^(registered |mirror internal)/.test(e.text));
+  if (mirrorWalk && (role === 'caller' || role === 'helper' || role === 'entry')) role = 'hmm-mirror';
   if (role === 'none') return { related: false, role, evidence: [] };
   const mine = d.roles.get(role)!;
   const evidence = [...mine.evidence];

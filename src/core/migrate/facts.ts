@@ -6,7 +6,7 @@
 // not analyse, and the workspace map runs over whole driver trees; a name scan is
 // exact enough for "uses X at line N" and never fails on odd syntax. The tree is
 // only used for where functions start and end (spans) by the caller.
-import { CALLBACK_SLOTS, migrationApi } from './catalogue';
+import { CALLBACK_SLOTS, PAGE_SIGNATURE, migrationApi } from './catalogue';
 import { KEYWORDS } from '../parse/refs';
 import { normExpr, rootOf } from '../flow/expr';
 
@@ -40,6 +40,8 @@ export interface FunctionFacts {
   opsUsed: string[];
   /** Every `return` returns a literal 0 (and there is at least one). */
   alwaysZero: boolean;
+  /** The signature handles pages, pfns or DMA addresses (catalogue PAGE_SIGNATURE). */
+  pageish: boolean;
 }
 
 export interface Registration {
@@ -112,6 +114,7 @@ function functionFacts(code: string, s: FunctionSpan, opsVars: Set<string>, line
   return {
     name: s.name, startLine: s.startLine, endLine: s.endLine, fileLocal: s.fileLocal, params: s.params,
     uses, calls, arrays, opsUsed: [...opsUsed], alwaysZero: returns.length > 0 && returns.every((r) => r === '0'),
+    pageish: PAGE_SIGNATURE.test(code.slice(s.start, s.bodyStart)),
   };
 }
 

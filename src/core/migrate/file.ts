@@ -72,7 +72,7 @@ export function migrationPass(input: PassInput): MigrationPass {
     // Nothing catalogued here: every function is `none` unless another file registers it.
     const functions = spans.map((s) => ({
       name: s.name, startLine: s.startLine, endLine: s.endLine, fileLocal: s.fileLocal, params: s.params,
-      uses: [], calls: input.callsOf(s), arrays: [], opsUsed: [], alwaysZero: false,
+      uses: [], calls: input.callsOf(s), arrays: [], opsUsed: [], alwaysZero: false, pageish: false,
     }));
     return { facts: { path, functions, registrations: [] }, diagnostics: [], unanalysed: [] };
   }
