@@ -162,7 +162,7 @@ describe('formats', () => {
     const run = sarif.runs[0];
     const rules: { id: string }[] = run.tool.driver.rules;
     assert.ok(rules.length >= 3);
-    for (const rule of rules) assert.match(rule.id, /^(lock|migrate)\//);
+    for (const rule of rules) assert.match(rule.id, /^(lock|migrate|pte)\//);
     const ruleIds = new Set(rules.map((x) => x.id));
     const json = JSON.parse((await runCli(['check', '--format', 'json', BUGS])).stdout);
     assert.equal(run.results.length, json.findings.length, 'one result per finding');

@@ -12,6 +12,7 @@ import { collectFiles, readText, findConfig, InputError } from './inputs';
 import { loadWasm } from './wasm';
 import { mapWorkspace } from '../core/migrate/workspace';
 import { mapToText } from '../core/migrate/map';
+import { flagSites, sitesToText } from '../core/pte/sites';
 
 declare const HMM_LENS_VERSION: string;
 const VERSION = typeof HMM_LENS_VERSION === 'string' ? HMM_LENS_VERSION : '0.0.0-dev';
@@ -19,21 +20,24 @@ const VERSION = typeof HMM_LENS_VERSION === 'string' ? HMM_LENS_VERSION : '0.0.0
 const USAGE = `usage: hmm-lens check [--format text|json|sarif] [--config FILE] PATH...
        hmm-lens annotate [--format json] [--config FILE] PATH...
        hmm-lens map [--format text|json] PATH...
+       hmm-lens flags [--format text|json] [NAME] PATH...
        hmm-lens --version | --help
 
 check     report lock/ and migrate/ findings; exit 0 when none, 1 when some, 2 on bad usage or input
 annotate  print the annotation model (lock pairs, migration role per function), schemaVersion ${SCHEMA_VERSION}
 map       print the migration map: related functions, their callers and callees, registered callbacks
+flags     where each HMM_PFN_*, MIGRATE_PFN_* and page-table flag (or bit helper) is set, tested, cleared;
+          NAME: a flag (MIGRATE_PFN_WRITE), a prefix (HMM_PFN_*) or a bit (dirty, soft-dirty, uffd-wp …)
 PATH      C files, or directories searched recursively for .c and .h files
 --config  workspace file extending the lock catalogue (default: nearest .hmm-lens.json)`;
 
 export interface CliResult { code: number; stdout: string; stderr: string }
 
-interface Args { command: string; format: string; config?: string; paths: string[] }
+interface Args { command: string; format: string; config?: string; paths: string[]; name?: string }
 
 function parseArgs(argv: string[]): Args | string {
   const [command, ...rest] = argv;
-  if (command !== 'check' && command !== 'annotate' && command !== 'map') return `unknown command: ${command ?? '(none)'}`;
+  if (command !== 'check' && command !== 'annotate' && command !== 'map' && command !== 'flags') return `unknown command: ${command ?? '(none)'}`;
   const args: Args = { command, format: command === 'annotate' ? 'json' : 'text', paths: [] };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
@@ -52,8 +56,12 @@ function parseArgs(argv: string[]): Args | string {
     } else if (a.startsWith('-')) return `unknown option: ${a}`;
     else args.paths.push(a);
   }
-  const formats = command === 'check' ? ['text', 'json', 'sarif'] : command === 'map' ? ['text', 'json'] : ['json'];
+  const formats = command === 'check' ? ['text', 'json', 'sarif'] : command === 'map' || command === 'flags' ? ['text', 'json'] : ['json'];
   if (!formats.includes(args.format)) return `--format for ${command} must be ${formats.join(' or ')}`;
+  // flags NAME PATH…: the first word is a NAME when it is not a path on disk and looks like one.
+  if (command === 'flags' && args.paths.length > 1 && !fs.existsSync(args.paths[0]) && /^[A-Za-z_][\w-]*\*?$/.test(args.paths[0])) {
+    args.name = args.paths.shift();
+  }
   if (args.paths.length === 0) return 'no PATH given';
   return args;
 }
@@ -81,6 +89,18 @@ export async function runCli(argv: string[]): Promise<CliResult> {
       const read = (f: string): string | undefined => { try { return readText(f); } catch { return undefined; } };
       const map = mapWorkspace({ files, read, parser, catalogue });
       return { code: 0, stdout: args.format === 'json' ? `${JSON.stringify(map, null, 2)}\n` : mapToText(map), stderr: '' };
+    }
+    if (args.command === 'flags') {
+      // Lexical, one file at a time; a binary file is skipped like in the map.
+      const found = files.map((path) => {
+        let text: string | undefined;
+        try { text = readText(path); } catch { text = undefined; }
+        return { path, sites: text === undefined ? [] : flagSites(text, args.name) };
+      });
+      const stdout = args.format === 'json'
+        ? `${JSON.stringify({ name: args.name ?? null, sites: found.flatMap((f) => f.sites.map((s) => ({ path: f.path, ...s }))) }, null, 2)}\n`
+        : sitesToText(found);
+      return { code: 0, stdout, stderr: '' };
     }
     // One file's text at a time; nothing is printed until every input has been read and analysed.
     const results: FileResult[] = files.map((f) => analyseFileWithSummary(parser, f, readText(f), { catalogue }));

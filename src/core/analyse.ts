@@ -13,6 +13,9 @@ import { CallIndex } from './interproc/handover';
 import { migrationPass, spansOf } from './migrate/file';
 import { classify } from './migrate/classify';
 import type { FileFacts } from './migrate/facts';
+import { functionPte, type FunctionPte } from './pte/flow';
+import { LEDGER_MENTION } from './pte/ledger';
+import { checkCarried, checkRestored } from './pte/roundtrip';
 
 export interface AnalyseOptions {
   catalogue: Catalogue;
@@ -23,13 +26,26 @@ export interface AnalyseOptions {
 const CONTAINERS = new Set(['translation_unit', 'preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif',
   'preproc_elifdef', 'linkage_specification', 'declaration_list', 'ERROR']);
 
-/** One file's analysis, and what it tells the cross-function check and the migration classifier. */
-export interface FileResult { analysis: FileAnalysis; summary: FileSummary; migration: FileFacts }
+/** One file's analysis, and what it tells the cross-function check, the migration classifier and the round trip. */
+export interface FileResult { analysis: FileAnalysis; summary: FileSummary; migration: FileFacts; pte: FilePte }
+
+/** The page-table facts of a file's functions that touch a ledger name (pte/flow.ts). */
+export interface FilePte { path: string; functions: FunctionPte[] }
 
 /** The file alone: its own findings, without what its callers and callees in other files add. */
 export function analyseFile(parser: CParser, path: string, text: string, opts: AnalyseOptions): FileAnalysis {
   const r = analyseFileWithSummary(parser, path, text, opts);
-  return withMigrationRoles([r])[0];
+  return withRoundTrip([r], withMigrationRoles([r]))[0];
+}
+
+/** Adds pte/bit-not-restored, which pairs an entry's encoder with its remover in any file of the set. */
+function withRoundTrip(results: FileResult[], analyses: FileAnalysis[]): FileAnalysis[] {
+  const found = checkRestored(results.map((r) => r.pte));
+  return analyses.map((a) => {
+    const more = found.get(a.path);
+    if (!more?.length) return a;
+    return { ...a, diagnostics: [...a.diagnostics, ...more].sort((x, y) => x.line - y.line || x.column - y.column) };
+  });
 }
 
 /**
@@ -55,7 +71,7 @@ export function withMigrationRoles(results: FileResult[]): FileAnalysis[] {
 export function withCrossFunctionFindings(results: FileResult[]): FileAnalysis[] {
   const index = new CallIndex(results.map((r) => r.summary));
   const extra = index.check();
-  const classified = withMigrationRoles(results);
+  const classified = withRoundTrip(results, withMigrationRoles(results));
   return results.map(({ summary }, i) => {
     const analysis = classified[i];
     const more = extra.get(analysis.path) ?? [];
@@ -71,12 +87,13 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
   const result: FileAnalysis = { path, functions: [], diagnostics: [], unanalysed: [] };
   const summary: FileSummary = { path, functions: [], addressed: new Set(), inMacros: new Set(), blind: new Set() };
   let migration: FileFacts = { path, functions: [], registrations: [] };
+  const pte: FilePte = { path, functions: [] };
   let mask: MaskResult;
   try {
     mask = maskKernelSource(text);
   } catch (e) {
     result.unanalysed.push({ startLine: 1, endLine: lineCount(text), reason: `pre-pass failed: ${(e as Error).message}` });
-    return { analysis: result, summary, migration };
+    return { analysis: result, summary, migration, pte };
   }
   const refs = scanReferences(mask.text);
   summary.addressed = refs.addressed;
@@ -102,6 +119,18 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
     migration = pass.facts;
     result.diagnostics.push(...pass.diagnostics);
     result.unanalysed.push(...pass.unanalysed);
+    // Bit flows, only where a ledger name appears (most functions have none).
+    fns.forEach((fn, i) => {
+      const span = spans[i];
+      if (!LEDGER_MENTION.test(mask.text.slice(span.bodyStart, span.end))) return;
+      try {
+        const f = functionPte(fn, text, (off) => lineOf(starts, off), span.name);
+        pte.functions.push(f);
+        result.diagnostics.push(...checkCarried(f));
+      } catch (e) {
+        result.unanalysed.push({ startLine: span.startLine, endLine: span.endLine, reason: `${span.name}(): bit flows not computed: internal error (${(e as Error).message})` });
+      }
+    });
     return true;
   });
   const releasers = new Map(outcomes.map((o) => [o.fn.name, o.callerReleases && [...new Set(o.callerReleases.map((r) => r.domain))]]));
@@ -151,8 +180,14 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
     }
   }
   if (!parsed) result.unanalysed.push({ startLine: 1, endLine: lineCount(text), reason: 'the parser gave no tree' });
+  const pteAt = new Map(pte.functions.map((f) => [f.startLine, f]));
+  for (const f of result.functions) {
+    const p = pteAt.get(f.startLine);
+    f.bitFlows = (p?.flows ?? []).map(({ bit, direction, from, to, guarded }) => ({ bit, direction, from, to, guarded }));
+    if (p?.values.length) f.pteValues = p.values;
+  }
   result.diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
-  return { analysis: result, summary, migration };
+  return { analysis: result, summary, migration, pte };
 }
 
 /**

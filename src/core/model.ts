@@ -3,8 +3,9 @@
 // Changing a field's meaning requires bumping SCHEMA_VERSION (README documents it).
 
 import type { MigrationInfo } from './migrate/classify';
+import type { BitFlow, PteValue } from './pte/flow';
 
-export type { MigrationInfo };
+export type { MigrationInfo, BitFlow, PteValue };
 
 export const SCHEMA_VERSION = 1;
 
@@ -58,6 +59,10 @@ export interface FunctionAnalysis {
   lockPairs: LockPair[];
   /** Role in page migration (README "Migration roles"). */
   migration?: MigrationInfo;
+  /** Page-table bits that flow from a read to a write of the same bit (README "Bit flows"). */
+  bitFlows?: BitFlow[];
+  /** Page-table values and pfn-flag words: where each comes from and where it is stored. */
+  pteValues?: PteValue[];
   /** Why locks were not analysed here (parse error, over budget), else absent. */
   notAnalysed?: string;
 }

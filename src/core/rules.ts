@@ -70,6 +70,22 @@ export const RULES: RuleInfo[] = [
       + '(mmap_lock, RCU and page locks do not count): the invalidate callback must take the same driver lock, or an '
       + 'invalidation can slip between the check and the device page-table update.',
   },
+  {
+    id: 'pte/bit-not-carried', name: 'PteBitNotCarried', level: 'warning',
+    short: 'A bit read from the old pte is not carried into the entry that replaces it',
+    full: 'The function builds a migration, device-private or device-exclusive entry, stores it, and reads a bit of the '
+      + 'old present pte that such an entry can carry (write, dirty, young, soft-dirty, uffd-wp, anon-exclusive; see the '
+      + 'bit ledger), but no write of that bit into any entry appears in the function: the bit is lost while the entry '
+      + 'is in place.',
+  },
+  {
+    id: 'pte/bit-not-restored', name: 'PteBitNotRestored', level: 'warning',
+    short: 'A bit carried into an entry is never read back by the function that removes it',
+    full: 'One function carries a bit into an entry kind (make_migration_entry_dirty(), pte_swp_mksoft_dirty() …); the '
+      + 'function that removes entries of that kind (it reads the kind\'s own bits back into a present pte it builds, '
+      + 'and does not make that kind itself) has no read of that bit on the entry. Matched across the analysed files by '
+      + 'entry kind and level (pte or pmd); silent when no remover is among them.',
+  },
 ];
 
 export function ruleInfo(id: string): RuleInfo | undefined { return RULES.find((r) => r.id === id); }

@@ -10,7 +10,7 @@ export function toText(files: FileAnalysis[]): string {
     for (const d of f.diagnostics) {
       findings++;
       lines.push(`${f.path}:${d.line}:${d.column}: ${d.severity}: ${d.message} [${d.ruleId}]`);
-      for (const s of d.flow) lines.push(`    ${f.path}:${s.line}: ${s.message}`);
+      for (const s of d.flow) lines.push(`    ${s.path ?? f.path}:${s.line}: ${s.message}`);
     }
     skipped += f.unanalysed.length;
   }

@@ -1,0 +1,397 @@
+// Value flow of page-table bits inside one function: which reads of a bit (on the
+// old pte, an entry, a pfn-flag word, the vma, the page) reach which writes of the
+// same bit, and where page-table values come from and are stored.
+//
+// A write's sources are the reads of its bit in the conditions that guard it (if,
+// else, ?:, the left side of && / ||, loop and switch heads) and in its own
+// arguments; a local assigned from such reads (`anon_exclusive = … PageAnonExclusive(page)`)
+// carries them to where it is tested. Carriers are flow-insensitive: every
+// assignment of the function counts wherever the local is used, so both versions of
+// a branch are kept. Gotos do not change what guards a write (guards are lexical).
+import type { Node } from '../parse/parser';
+import { oneLine } from '../flow/expr';
+import {
+  CLEARING_SOURCES, VALUE_SINKS, VALUE_SOURCES, PFN_ARRAYS, VALUE_TYPES, entryMade, entryTest, flagRow, helperRows,
+  type Bit, type EntryKind, type Level, type Side,
+} from './ledger';
+
+export interface Site { line: number; expr: string }
+
+export type Direction = 'encode' | 'decode' | 'convert';
+
+/** The annotation model's bit flow (README "bitFlows"). */
+export interface BitFlow {
+  bit: Bit;
+  direction: Direction;
+  from: Site;
+  to: Site;
+  /** The read is a test that guards the write (`if (pte_soft_dirty(pte)) swp = pte_swp_mksoft_dirty(swp)`). */
+  guarded: boolean;
+}
+
+/** A page-table value or pfn-flag word of the function: where it comes from and where it goes. */
+export interface PteValue { name: string; defs: Site[]; stores: Site[] }
+
+/** A read of a bit; `on` is the root of the value read (`pte` in `pte_write(pte)`). */
+interface Read { bit: Bit; side: Side; entry?: EntryKind; line: number; expr: string; on?: string }
+export interface Write { bit: Bit; side: Side; op: 'set' | 'clear'; entry?: EntryKind; line: number; expr: string }
+
+/** A flow with what the round-trip rules need besides the model's fields. */
+export interface FlowFact extends BitFlow { fromSide: Side; toSide: Side; fromEntry?: EntryKind; toEntry?: EntryKind }
+
+export interface FunctionPte {
+  name: string;
+  startLine: number;
+  endLine: number;
+  flows: FlowFact[];
+  values: PteValue[];
+  /** Every read of a ledger bit, and every write. */
+  reads: Read[];
+  writes: Write[];
+  /** Entry kinds it builds (make_*_entry), and the ones it tests or reads. */
+  made: EntryKind[];
+  tested: EntryKind[];
+  /** pmd when it stores or builds pmds (set_pmd_at, swp_entry_to_pmd). */
+  level: Level;
+  /** Calls that store a page-table value (set_pte_at …). */
+  stores: Site[];
+  /** It builds a present pte or pmd from a page or pfn (mk_pte, pfn_pte, mk_huge_pmd …). */
+  buildsPresent: boolean;
+  /** It turns an entry into the stored pte form (swp_entry_to_pte/pmd). */
+  storesEntry: boolean;
+  /** Locals assigned a pte taken out of the table (ptep_get_and_clear, pmdp_invalidate …). */
+  cleared: string[];
+}
+
+const PRESENT_BUILDERS = /^(mk_pte|mk_huge_pmd|mk_pmd|pfn_pte|pfn_pmd|folio_mk_pte|folio_mk_pmd|mk_huge_pte)$/;
+const ENTRY_TO_PTE = /^(swp_entry_to_pte|swp_entry_to_pmd)$/;
+const PMD_MARK = /^(set_pmd_at|set_pmd|swp_entry_to_pmd)$/;
+const SINKS = new Map(VALUE_SINKS.map((s) => [s.name, s]));
+const SOURCES = new Set(VALUE_SOURCES);
+
+/** Direction by the sides of the two ends; undefined = not a flow worth listing (present → present). */
+export function directionOf(from: Side, to: Side): Direction | undefined {
+  if (to === 'entry') return 'encode';
+  if (from === 'entry' && (to === 'present' || to === 'page')) return 'decode';
+  if (to === 'pfnflag' || from === 'pfnflag') return 'convert';
+  if (from === 'vma' && to === 'present') return 'convert';
+  return undefined;
+}
+
+export function functionPte(fn: Node, text: string, lineOf: (offset: number) => number, name: string): FunctionPte {
+  const body = fn.childForFieldName('body');
+  const out: FunctionPte = {
+    name, startLine: fn.startPosition.row + 1, endLine: fn.endPosition.row + 1,
+    flows: [], values: [], reads: [], writes: [], made: [], tested: [], level: 'pte', stores: [], buildsPresent: false, storesEntry: false, cleared: [],
+  };
+  if (!body) return out;
+  const src = (n: Node): string => oneLine(text.slice(n.startIndex, n.endIndex));
+  const line = (n: Node): number => lineOf(n.startIndex);
+  const made = new Set<EntryKind>();
+  const tested = new Set<EntryKind>();
+  const carriers = new Map<string, Read[]>();
+  const values = new Map<string, PteValue>();
+  const valueVars = new Set<string>();
+  const seen = new Set<string>();
+  const cleared = new Set<string>();
+
+  // ---- reads within an expression (no side effects on the result) ----
+  const readsIn = (n: Node | null, acc: Read[] = [], depth = 0): Read[] => {
+    if (!n || depth > 200) return acc;
+    if (n.type === 'call_expression') {
+      const callee = calleeName(n);
+      for (const r of helperRows(callee)) if (r.op === 'read') acc.push({ bit: r.bit, side: r.side, entry: r.entry, line: line(n), expr: src(n) });
+    } else if (n.type === 'binary_expression' && n.childForFieldName('operator')?.type === '&') {
+      for (const side of [n.childForFieldName('left'), n.childForFieldName('right')]) {
+        for (const f of flagsIn(side)) if (f.bit) acc.push({ bit: f.bit, side: f.side, line: line(n), expr: src(n) });
+      }
+    } else if (n.type === 'identifier') {
+      for (const r of carriers.get(n.text) ?? []) acc.push(r);
+    }
+    for (const c of n.namedChildren) if (c) readsIn(c, acc, depth + 1);
+    return acc;
+  };
+
+  const flagsIn = (n: Node | null): { bit?: Bit; side: Side }[] => {
+    if (!n) return [];
+    if (n.type === 'identifier') { const f = flagRow(n.text); return f ? [f] : []; }
+    if (n.type === 'parenthesized_expression' || (n.type === 'binary_expression' && n.childForFieldName('operator')?.type === '|')) {
+      return n.namedChildren.flatMap((c) => flagsIn(c));
+    }
+    return [];
+  };
+
+  // ---- carriers: locals assigned from reads, flow-insensitively, two rounds for chains ----
+  const assignments: { lhs: Node; rhs: Node }[] = [];
+  collectAssignments(body, assignments);
+  for (let round = 0; round < 2; round++) {
+    for (const { lhs, rhs } of assignments) {
+      if (lhs.type !== 'identifier' || hasWrite(rhs)) continue;
+      const rs = readsIn(rhs);
+      if (!rs.length) continue;
+      const have = carriers.get(lhs.text) ?? [];
+      for (const r of rs) if (!have.some((h) => h.line === r.line && h.expr === r.expr && h.bit === r.bit)) have.push(r);
+      carriers.set(lhs.text, have);
+    }
+  }
+
+  const addWrite = (w: Write, sources: Read[], guardSet: Set<Read>): void => {
+    out.writes.push(w);
+    for (const r of sources) {
+      if (r.bit !== w.bit) continue;
+      const direction = directionOf(r.side, w.side);
+      if (!direction) continue;
+      const key = `${w.bit}|${r.line}|${r.expr}|${w.line}|${w.expr}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.flows.push({
+        bit: w.bit, direction, from: { line: r.line, expr: r.expr }, to: { line: w.line, expr: w.expr }, guarded: guardSet.has(r),
+        fromSide: r.side, toSide: w.side, ...(r.entry ? { fromEntry: r.entry } : {}), ...(w.entry ? { toEntry: w.entry } : {}),
+      });
+    }
+  };
+
+  const value = (name: string): PteValue => {
+    let v = values.get(name);
+    if (!v) values.set(name, v = { name, defs: [], stores: [] });
+    return v;
+  };
+
+  const noteAssign = (lhs: Node, rhs: Node, whole: Node): void => {
+    const target = oneLine(src(lhs), 60);
+    const isArray = PFN_ARRAYS.test(target);
+    const simple = lhs.type === 'identifier';
+    if (isArray) {
+      value(target.replace(/\[.*$/, '[]')).defs.push({ line: line(lhs), expr: src(whole) });
+      return;
+    }
+    if (!simple) return;
+    const callee = rhs.type === 'call_expression' ? calleeName(rhs) : '';
+    if (CLEARING_SOURCES.test(callee) && !cleared.has(lhs.text)) cleared.add(lhs.text);
+    const pteish = valueVars.has(lhs.text) || SOURCES.has(callee) || helperRows(callee).some((r) => r.op !== 'read') || !!entryMade(callee)
+      || flagsIn(rhs).length > 0 || hasFlag(rhs);
+    if (pteish) value(lhs.text).defs.push({ line: line(lhs), expr: src(whole) });
+  };
+
+  // Declared page-table values (pte_t pte; swp_entry_t entry; hmm_pfn_t *pfns).
+  for (const d of descendants(body, 'declaration')) {
+    const type = d.childForFieldName('type');
+    if (!type || !VALUE_TYPES.test(type.text)) continue;
+    for (const c of d.namedChildren) {
+      const id = c && declaredName(c);
+      if (id) valueVars.add(id);
+    }
+  }
+
+  const walk = (n: Node | null, guards: Read[], depth = 0): void => {
+    if (!n || depth > 400) return;
+    const guardSet = new Set(guards);
+    switch (n.type) {
+      case 'if_statement':
+      case 'while_statement':
+      case 'switch_statement':
+      case 'do_statement': {
+        const cond = n.childForFieldName('condition');
+        walk(cond, guards, depth + 1);
+        const g = [...guards, ...readsIn(cond)];
+        for (const c of n.namedChildren) if (c && c.id !== cond?.id) walk(c, g, depth + 1);
+        return;
+      }
+      case 'for_statement': {
+        const cond = n.childForFieldName('condition');
+        const g = [...guards, ...readsIn(cond)];
+        for (const c of n.namedChildren) if (c) walk(c, c.id === cond?.id ? guards : g, depth + 1);
+        return;
+      }
+      case 'conditional_expression': {
+        const cond = n.childForFieldName('condition');
+        walk(cond, guards, depth + 1);
+        const g = [...guards, ...readsIn(cond)];
+        walk(n.childForFieldName('consequence'), g, depth + 1);
+        walk(n.childForFieldName('alternative'), g, depth + 1);
+        return;
+      }
+      case 'binary_expression': {
+        const op = n.childForFieldName('operator')?.type;
+        if (op === '&&' || op === '||') {
+          const left = n.childForFieldName('left');
+          walk(left, guards, depth + 1);
+          walk(n.childForFieldName('right'), [...guards, ...readsIn(left)], depth + 1);
+          return;
+        }
+        if (op === '&') {
+          // A flag tested here is a read, not a set; only walk into non-flag operands.
+          for (const c of [n.childForFieldName('left'), n.childForFieldName('right')]) if (c && !flagsIn(c).length) walk(c, guards, depth + 1);
+          recordReads(n);
+          return;
+        }
+        break;
+      }
+      case 'call_expression': {
+        const callee = calleeName(n);
+        const args = n.childForFieldName('arguments');
+        recordReads(n, true);
+        const kind = entryMade(callee);
+        if (kind) made.add(kind);
+        const test = entryTest(callee);
+        if (test) tested.add(test.entry);
+        for (const r of helperRows(callee)) {
+          if (r.op === 'read') { if (r.entry && r.entry !== 'swap') tested.add(r.entry); continue; }
+          addWrite({ bit: r.bit, side: r.side, op: r.op, entry: r.entry, line: line(n), expr: src(n) }, [...guards, ...readsIn(args)], guardSet);
+        }
+        if (PRESENT_BUILDERS.test(callee)) out.buildsPresent = true;
+        if (ENTRY_TO_PTE.test(callee)) out.storesEntry = true;
+        if (PMD_MARK.test(callee)) out.level = 'pmd';
+        const sink = SINKS.get(callee);
+        if (sink) {
+          out.stores.push({ line: line(n), expr: src(n) });
+          const a = args?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment')[sink.arg];
+          if (a?.type === 'identifier') value(a.text).stores.push({ line: line(n), expr: src(n) });
+        }
+        break;
+      }
+      case 'assignment_expression': {
+        const lhs = n.childForFieldName('left');
+        const rhs = n.childForFieldName('right');
+        const op = n.childForFieldName('operator')?.type;
+        if (lhs && rhs) {
+          noteAssign(lhs, rhs, n);
+          if (op === '&=') {
+            // `x &= ~FLAG` clears the flag.
+            for (const f of clearedFlags(rhs)) if (f.row.bit) addWrite({ bit: f.row.bit, side: f.row.side, op: 'clear', line: line(n), expr: src(n) }, guards, guardSet);
+            return;
+          }
+          const t = oneLine(src(lhs), 60);
+          if (PFN_ARRAYS.test(t) && rhs.type === 'identifier') value(rhs.text).stores.push({ line: line(n), expr: src(n) });
+        }
+        break;
+      }
+      case 'init_declarator': {
+        const lhs = n.childForFieldName('declarator');
+        const rhs = n.childForFieldName('value');
+        if (lhs && rhs) noteAssign(lhs.type === 'identifier' ? lhs : (declaredNode(lhs) ?? lhs), rhs, n);
+        break;
+      }
+      case 'identifier': {
+        // A flag named outside a test or a clear is set: `mpfn |= MIGRATE_PFN_WRITE`,
+        // `pte_write(pte) ? MIGRATE_PFN_WRITE : 0`, `rmap_flags |= RMAP_EXCLUSIVE`.
+        const f = flagRow(n.text);
+        if (f?.bit && !underNot(n)) addWrite({ bit: f.bit, side: f.side, op: 'set', line: line(n), expr: src(statementOf(n)) }, guards, guardSet);
+        return;
+      }
+      case 'comment':
+        return;
+    }
+    for (const c of n.namedChildren) if (c) walk(c, guards, depth + 1);
+  };
+
+  const recorded = new Set<number>();
+  function recordReads(n: Node, callOnly = false): void {
+    if (recorded.has(n.id)) return;
+    recorded.add(n.id);
+    if (callOnly) {
+      const first = n.childForFieldName('arguments')?.namedChildren.find((c) => c !== null && c.type !== 'comment');
+      const on = first ? /^[\s(*&]*([A-Za-z_]\w*)/.exec(first.text)?.[1] : undefined;
+      for (const r of helperRows(calleeName(n))) if (r.op === 'read') out.reads.push({ bit: r.bit, side: r.side, entry: r.entry, line: line(n), expr: src(n), on });
+      return;
+    }
+    for (const side of [n.childForFieldName('left'), n.childForFieldName('right')]) {
+      for (const f of flagsIn(side)) if (f.bit) out.reads.push({ bit: f.bit, side: f.side, line: line(n), expr: src(n) });
+    }
+  }
+
+  walk(body, []);
+  out.made = [...made];
+  out.tested = [...tested];
+  out.cleared = [...cleared];
+  out.values = [...values.values()].filter((v) => v.defs.length || v.stores.length);
+  return out;
+}
+
+function calleeName(call: Node): string {
+  const f = call.childForFieldName('function');
+  return f?.type === 'identifier' ? f.text : '';
+}
+
+/** Does the expression write a ledger bit (a set/clear helper or a flag outside a test)? */
+function hasWrite(n: Node): boolean {
+  if (n.type === 'call_expression' && helperRows(calleeName(n)).some((r) => r.op !== 'read')) return true;
+  if (n.type === 'conditional_expression') {
+    for (const c of [n.childForFieldName('consequence'), n.childForFieldName('alternative')]) if (c && hasFlag(c)) return true;
+  }
+  if (n.type === 'binary_expression' && n.childForFieldName('operator')?.type === '|' && hasFlag(n)) return true;
+  for (const c of n.namedChildren) if (c && c.type !== 'binary_expression' && hasWrite(c)) return true;
+  return false;
+}
+
+function hasFlag(n: Node): boolean {
+  if (n.type === 'identifier') return !!flagRow(n.text)?.bit;
+  return n.namedChildren.some((c) => c !== null && hasFlag(c));
+}
+
+function clearedFlags(rhs: Node): { row: NonNullable<ReturnType<typeof flagRow>> }[] {
+  const out: { row: NonNullable<ReturnType<typeof flagRow>> }[] = [];
+  const visit = (n: Node): void => {
+    if (n.type === 'identifier') { const row = flagRow(n.text); if (row) out.push({ row }); return; }
+    for (const c of n.namedChildren) if (c) visit(c);
+  };
+  if (rhs.type === 'unary_expression' && rhs.text.trim().startsWith('~')) visit(rhs);
+  return out;
+}
+
+/** Under `~` (a mask being cleared) or `!`: not a set. */
+function underNot(n: Node): boolean {
+  for (let p = n.parent, i = 0; p && i < 4; p = p.parent, i++) {
+    if (p.type === 'unary_expression' && /^[~!]/.test(p.text.trim())) return true;
+    if (p.type !== 'parenthesized_expression' && p.type !== 'binary_expression') return false;
+  }
+  return false;
+}
+
+function statementOf(n: Node): Node {
+  let cur = n;
+  for (let i = 0; i < 8 && cur.parent; i++) {
+    if (/statement$|^declaration$|^init_declarator$|^return_statement$/.test(cur.type)) return cur;
+    if (cur.type === 'assignment_expression' || cur.type === 'argument_list') return cur.type === 'argument_list' ? cur.parent ?? cur : cur;
+    cur = cur.parent;
+  }
+  return cur;
+}
+
+function collectAssignments(n: Node, acc: { lhs: Node; rhs: Node }[], depth = 0): void {
+  if (depth > 400) return;
+  if (n.type === 'assignment_expression' && n.childForFieldName('operator')?.type === '=') {
+    const lhs = n.childForFieldName('left');
+    const rhs = n.childForFieldName('right');
+    if (lhs && rhs) acc.push({ lhs, rhs });
+  } else if (n.type === 'init_declarator') {
+    const lhs = n.childForFieldName('declarator');
+    const rhs = n.childForFieldName('value');
+    if (lhs && rhs && lhs.type === 'identifier') acc.push({ lhs, rhs });
+  }
+  for (const c of n.namedChildren) if (c) collectAssignments(c, acc, depth + 1);
+}
+
+function descendants(n: Node, type: string, acc: Node[] = [], depth = 0): Node[] {
+  if (depth > 400) return acc;
+  if (n.type === type) acc.push(n);
+  for (const c of n.namedChildren) if (c) descendants(c, type, acc, depth + 1);
+  return acc;
+}
+
+function declaredNode(n: Node): Node | undefined {
+  let cur: Node | null = n;
+  for (let i = 0; cur && i < 6; i++) {
+    if (cur.type === 'identifier') return cur;
+    cur = cur.childForFieldName('declarator');
+  }
+  return undefined;
+}
+
+function declaredName(n: Node): string | undefined {
+  if (n.type === 'identifier') return n.text;
+  // A pointer (pte_t *ptep) points into the page table; it is not a value.
+  if (n.type === 'init_declarator') return n.childForFieldName('declarator')?.type === 'identifier' ? declaredNode(n)?.text : undefined;
+  if (n.type === 'array_declarator') return declaredNode(n)?.text;
+  return undefined;
+}

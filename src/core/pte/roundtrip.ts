@@ -1,0 +1,105 @@
+// The round-trip rules (pte/*), on the facts of flow.ts.
+//
+// pte/bit-not-carried (one function): a function that takes a present pte out of the
+// table (ptep_get_and_clear, ptep_clear_flush, pmdp_invalidate …), builds an entry and
+// stores it, reads a bit of that old pte which the entry kind can carry, and no write
+// of that bit into any entry appears anywhere in the function. Reads on other values
+// (fork's and mprotect's pte, which stays present) do not count.
+//
+// pte/bit-not-restored (across files): a function carries a bit into an entry kind; the
+// function that removes that kind (it reads the kind's own bits back into a present pte
+// it builds, and does not itself make that kind) never reads that bit back. Both ends
+// are named. With no remover among the inputs nothing is said.
+import type { Diagnostic } from '../model';
+import { BIT_LABEL, carriable, type Bit, type EntryKind, type Level } from './ledger';
+import type { FunctionPte, Write } from './flow';
+
+const KIND_LABEL: Record<EntryKind, string> = {
+  migration: 'migration entry', device_private: 'device-private entry', device_exclusive: 'device-exclusive entry', swap: 'swap entry',
+};
+const plural = (kind: EntryKind): string => `${KIND_LABEL[kind].replace(/y$/, 'ie')}s`;
+
+function diag(ruleId: string, line: number, fn: string, message: string, related: Diagnostic['related']): Diagnostic {
+  return { ruleId, severity: 'warning', message, line, column: 1, endLine: line, endColumn: 1, function: fn, related, flow: related };
+}
+
+/** pte/bit-not-carried for one function. */
+export function checkCarried(f: FunctionPte): Diagnostic[] {
+  const kinds = f.made.filter((k) => k !== 'swap');
+  if (!kinds.length || !f.storesEntry || !f.stores.length) return [];
+  const can = new Set<Bit>(kinds.flatMap((k) => [...carriable(k)]));
+  const carried = new Set(f.writes.filter((w) => w.side === 'entry' && w.op === 'set').map((w) => w.bit));
+  const out: Diagnostic[] = [];
+  const done = new Set<Bit>();
+  for (const r of f.reads) {
+    if (r.side !== 'present' || !r.on || !f.cleared.includes(r.on) || !can.has(r.bit) || carried.has(r.bit) || done.has(r.bit)) continue;
+    done.add(r.bit);
+    const store = f.stores.find((s) => s.line > r.line) ?? f.stores[f.stores.length - 1];
+    const kind = KIND_LABEL[kinds[0]];
+    out.push(diag('pte/bit-not-carried', r.line, f.name,
+      `${f.name}() reads ${BIT_LABEL[r.bit]} from the old pte (\`${r.expr}\`) but never carries it into the ${kind} it stores at line ${store.line}: `
+      + `the bit is lost while the entry is in place`,
+      [{ line: r.line, column: 1, message: `reads ${BIT_LABEL[r.bit]}: ${r.expr}` },
+        { line: store.line, column: 1, message: `stores the ${kind} without ${BIT_LABEL[r.bit]}: ${store.expr}` }]));
+  }
+  return out;
+}
+
+interface Placed { path: string; fn: FunctionPte }
+
+/** Entry kinds an encoding write goes into: its own, else what the function makes, else what it tests. */
+function kindsOfWrite(w: Write, f: FunctionPte): EntryKind[] {
+  if (w.entry && w.entry !== 'swap') return [w.entry];
+  const made = f.made.filter((k) => k !== 'swap');
+  if (made.length) return made;
+  return f.tested.filter((k) => k !== 'swap');
+}
+
+/** The kinds a function removes: it decodes a kind's own bits into a present pte it builds, and does not make that kind. */
+function removes(f: FunctionPte): EntryKind[] {
+  if (!f.buildsPresent || !f.stores.length) return [];
+  const kinds = new Set<EntryKind>();
+  for (const fl of f.flows) if (fl.direction === 'decode' && fl.fromEntry && fl.fromEntry !== 'swap' && !f.made.includes(fl.fromEntry)) kinds.add(fl.fromEntry);
+  return [...kinds];
+}
+
+/** Bits a remover reads back from entries of `kind` (into a present pte, the page, or a new entry). */
+function restored(f: FunctionPte, kind: EntryKind): Set<Bit> {
+  return new Set(f.flows.filter((fl) => fl.fromSide === 'entry' && (fl.fromEntry === kind || fl.fromEntry === 'swap')).map((fl) => fl.bit));
+}
+
+/** pte/bit-not-restored over a set of files; findings keyed by path. */
+export function checkRestored(files: { path: string; functions: FunctionPte[] }[]): Map<string, Diagnostic[]> {
+  const removers = new Map<string, Placed[]>();
+  const encoders: { at: Placed; w: Write; kind: EntryKind; level: Level }[] = [];
+  for (const file of files) {
+    for (const fn of file.functions) {
+      for (const k of removes(fn)) {
+        const key = `${k}|${fn.level}`;
+        removers.set(key, [...(removers.get(key) ?? []), { path: file.path, fn }]);
+      }
+      for (const w of fn.writes) {
+        if (w.side !== 'entry' || w.op !== 'set') continue;
+        for (const kind of kindsOfWrite(w, fn)) encoders.push({ at: { path: file.path, fn }, w, kind, level: fn.level });
+      }
+    }
+  }
+  const out = new Map<string, Diagnostic[]>();
+  const said = new Set<string>();
+  for (const e of encoders) {
+    for (const r of removers.get(`${e.kind}|${e.level}`) ?? []) {
+      if (r.fn === e.at.fn || restored(r.fn, e.kind).has(e.w.bit)) continue;
+      const key = `${e.at.path}|${e.at.fn.name}|${e.w.bit}|${e.kind}|${r.path}|${r.fn.name}`;
+      if (said.has(key)) continue;
+      said.add(key);
+      const kind = KIND_LABEL[e.kind];
+      const d = diag('pte/bit-not-restored', e.w.line, e.at.fn.name,
+        `${e.at.fn.name}() carries ${BIT_LABEL[e.w.bit]} into the ${kind} (\`${e.w.expr}\`), but ${r.fn.name}(), which removes ${plural(e.kind)}, `
+        + `never reads it back: the bit is lost when the entry is removed`,
+        [{ line: e.w.line, column: 1, message: `carries ${BIT_LABEL[e.w.bit]} into the ${kind}: ${e.w.expr}` },
+          { line: r.fn.startLine, column: 1, message: `${r.fn.name}() removes ${plural(e.kind)} without reading ${BIT_LABEL[e.w.bit]} back`, ...(r.path !== e.at.path ? { path: r.path } : {}) }]);
+      out.set(e.at.path, [...(out.get(e.at.path) ?? []), d]);
+    }
+  }
+  return out;
+}
