@@ -77,6 +77,39 @@ test('pte values: where a pte comes from and where it is stored', async () => {
   assert.equal(fn.pteValues?.some((v) => v.name === 'ptep'), false);
 });
 
+test('a flow in a same-file callee\'s result shows at the call, marked via', async () => {
+  const src = [
+    'static inline unsigned long to_flags(pte_t pte)', '{',
+    '\treturn pte_write(pte) ? (HMM_PFN_VALID | HMM_PFN_WRITE) : HMM_PFN_VALID;', '}', '',
+    'static void fill(pte_t *ptep, unsigned long *pfn)', '{',
+    '\t*pfn = to_flags(ptep_get(ptep));', '}',
+  ].join('\n');
+  const a = await analyseText('via.c', src);
+  const own = a.functions.find((f) => f.name === 'to_flags')?.bitFlows ?? [];
+  assert.deepEqual(own.map((b) => `${b.bit} ${b.direction} ${b.from.line}->${b.to.line}`), ['write convert 3->3']);
+  const fill = a.functions.find((f) => f.name === 'fill')?.bitFlows ?? [];
+  assert.deepEqual(fill.map((b) => `${b.bit} ${b.direction} ${b.from.line}->${b.to.line} ${b.via}`), ['write convert 8->8 to_flags']);
+  assert.match(fill[0].from.expr, /^to_flags\(ptep_get\(ptep\)\): pte_write\(pte\)$/);
+});
+
+test('a flag set under a test carries the test (the split of a pmd migration entry)', async () => {
+  const src = [
+    'static void split(struct mm_struct *mm, unsigned long addr, pte_t *ptep, struct page *page)', '{',
+    '\tbool dirty = false;', '\tswp_entry_t entry;', '\tpte_t old;', '',
+    '\told = ptep_get_and_clear(mm, addr, ptep);',
+    '\tif (pte_dirty(old)) {', '\t\tdirty = true;', '\t\tfolio_set_dirty(page_folio(page));', '\t}',
+    '\tentry = make_readable_migration_entry(page_to_pfn(page));',
+    '\tif (dirty)', '\t\tentry = make_migration_entry_dirty(entry);',
+    '\tset_pte_at(mm, addr, ptep, swp_entry_to_pte(entry));', '}',
+  ].join('\n');
+  const a = await analyseText('split.c', src);
+  assert.deepEqual(a.functions[0].bitFlows?.map((b) => `${b.bit} ${b.direction} ${b.from.line}->${b.to.line}`), ['dirty encode 8->14']);
+  assert.deepEqual(a.diagnostics.filter((d) => d.ruleId.startsWith('pte/')), []);
+  // Without the carry, the read of the cleared pte is reported.
+  const dropped = await analyseText('split.c', src.replace('\t\tentry = make_migration_entry_dirty(entry);', '\t\t;'));
+  assert.deepEqual(dropped.diagnostics.filter((d) => d.ruleId.startsWith('pte/')).map((d) => `${d.ruleId}@${d.line}`), ['pte/bit-not-carried@8']);
+});
+
 test('every function carries bitFlows, empty where no bit moves', async () => {
   const a = await analyseText('x.c', 'static int add(int a, int b)\n{\n\treturn a + b;\n}\n');
   assert.deepEqual(a.functions[0].bitFlows, []);

@@ -13,7 +13,7 @@ import { CallIndex } from './interproc/handover';
 import { migrationPass, spansOf } from './migrate/file';
 import { classify } from './migrate/classify';
 import type { FileFacts } from './migrate/facts';
-import { functionPte, type FunctionPte } from './pte/flow';
+import { addCalleeFlows, functionPte, interestOf, type FunctionPte } from './pte/flow';
 import { LEDGER_MENTION } from './pte/ledger';
 import { checkCarried, checkRestored } from './pte/roundtrip';
 
@@ -21,6 +21,8 @@ export interface AnalyseOptions {
   catalogue: Catalogue;
   /** Per-function step budget of the lock analysis. */
   maxSteps?: number;
+  /** Bit flows and the pte/ rules (default on; the benchmark turns them off to price them). */
+  bitFlows?: boolean;
 }
 
 const CONTAINERS = new Set(['translation_unit', 'preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif',
@@ -119,18 +121,30 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
     migration = pass.facts;
     result.diagnostics.push(...pass.diagnostics);
     result.unanalysed.push(...pass.unanalysed);
-    // Bit flows, only where a ledger name appears (most functions have none).
-    fns.forEach((fn, i) => {
+    // Bit flows, only where a ledger name appears (most functions have none), then in the
+    // functions that call a same-file function whose result carries a flow (hmm_vma_handle_pmd()
+    // names no ledger word, but calls pmd_to_hmm_pfn_flags()).
+    let interest: RegExp | undefined;
+    const ptePass = (i: number): void => {
       const span = spans[i];
-      if (!LEDGER_MENTION.test(mask.text.slice(span.bodyStart, span.end))) return;
       try {
-        const f = functionPte(fn, text, (off) => lineOf(starts, off), span.name);
+        interest ??= interestOf([...new Set(spans.map((x) => x.name).filter((x) => /^[A-Za-z_]\w*$/.test(x)))]);
+        const f = functionPte(fns[i], text, (off) => lineOf(starts, off), span.name, interest);
         pte.functions.push(f);
         result.diagnostics.push(...checkCarried(f));
       } catch (e) {
         result.unanalysed.push({ startLine: span.startLine, endLine: span.endLine, reason: `${span.name}(): bit flows not computed: internal error (${(e as Error).message})` });
       }
-    });
+    };
+    const bodyOf = (i: number): string => mask.text.slice(spans[i].bodyStart, spans[i].end);
+    const rest: number[] = [];
+    if (opts.bitFlows !== false) fns.forEach((_, i) => (LEDGER_MENTION.test(bodyOf(i)) ? ptePass(i) : rest.push(i)));
+    const carriers = pte.functions.filter((f) => f.flows.some((fl) => fl.toReturn)).map((f) => f.name);
+    if (carriers.length && rest.length) {
+      const calls = new RegExp(`\\b(${carriers.join('|')})\\s*\\(`);
+      for (const i of rest) if (calls.test(bodyOf(i))) ptePass(i);
+    }
+    addCalleeFlows(pte.functions);
     return true;
   });
   const releasers = new Map(outcomes.map((o) => [o.fn.name, o.callerReleases && [...new Set(o.callerReleases.map((r) => r.domain))]]));
@@ -183,7 +197,7 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
   const pteAt = new Map(pte.functions.map((f) => [f.startLine, f]));
   for (const f of result.functions) {
     const p = pteAt.get(f.startLine);
-    f.bitFlows = (p?.flows ?? []).map(({ bit, direction, from, to, guarded }) => ({ bit, direction, from, to, guarded }));
+    f.bitFlows = (p?.flows ?? []).map(({ bit, direction, from, to, guarded, via }) => ({ bit, direction, from, to, guarded, ...(via ? { via } : {}) }));
     if (p?.values.length) f.pteValues = p.values;
   }
   result.diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);

@@ -13,6 +13,9 @@
 //   (c) `hmm-lens map mm/ lib/ drivers/gpu/` (the workspace migration map), 3 runs: < 30 s wall.
 //   (d) migrate/ findings on every file of mm/, lib/, drivers/ and arch/ that runs a migration
 //       protocol step or hmm_range_fault (the only files those rules look at): target 0, each listed.
+//   (e) the added cost of bit flows: every mm/ file analysed in-process with and without the
+//       pte pass (3 alternating rounds, min of each), and the pte/ findings of (a), each listed.
+//   (f) `hmm-lens flags mm/ lib/ drivers/gpu/` (the workspace flag sites), 3 runs.
 // Results are informational: PASS/FAIL is printed, the exit code is 0.
 // Needs `node scripts/build.mjs` first (npm run bench does it).
 import * as fs from 'node:fs';
@@ -138,6 +141,26 @@ async function main(): Promise<void> {
   const migrateFindings = (JSON.parse(checked.stdout) as { findings: Array<{ ruleId: string; path: string; line: number; message: string }> })
     .findings.filter((f) => f.ruleId.startsWith('migrate/'));
 
+  // (e) bit flows: what they add to the analysis of mm/, in-process
+  const mmTexts = mmFiles.map((f) => [f, fs.readFileSync(f, 'utf8')] as const);
+  const pass = (bitFlows: boolean): number => {
+    const t0 = process.hrtime.bigint();
+    for (const [f, t] of mmTexts) analyseFile(parser, f, t, { catalogue, bitFlows });
+    return Number(process.hrtime.bigint() - t0) / 1e6;
+  };
+  const withFlows: number[] = [];
+  const without: number[] = [];
+  for (let i = 0; i < RUNS; i++) { without.push(pass(false)); withFlows.push(pass(true)); }
+  const added = Math.min(...withFlows) - Math.min(...without);
+  const pteFindings = (JSON.parse(runs[0].stdout) as { findings: Array<{ ruleId: string; path: string; line: number; message: string }> })
+    .findings.filter((f) => f.ruleId.startsWith('pte/'));
+
+  // (f) flag sites over the same tree as the map
+  const flagArgs = ['flags', '--format', 'json', `${mm}/`, path.join(tree, 'lib/'), path.join(tree, 'drivers/gpu/')];
+  const flagRuns: Run[] = [];
+  for (let i = 0; i < RUNS; i++) flagRuns.push(gnu ? runGnuTime(flagArgs) : await runPolling(flagArgs));
+  const sites = (JSON.parse(flagRuns[0].stdout) as { sites: unknown[] }).sites.length;
+
   const verdict = (ok: boolean): string => (ok ? 'PASS' : 'FAIL');
   const row = (what: string, value: string, target: string, ok?: boolean): string =>
     `${what.padEnd(34)}${value.padStart(12)}   ${target.padEnd(10)}${ok === undefined ? '' : verdict(ok)}`;
@@ -157,12 +180,19 @@ async function main(): Promise<void> {
     row('map mm/ lib/ drivers/gpu/, max (s)', Math.max(...mapWalls).toFixed(2), '< 30', Math.max(...mapWalls) < 30),
     row('map peak RSS, max (MB)', Math.max(...mapRuns.map((r) => r.rssMb)).toFixed(0), ''),
     row('migrate/ findings (protocol users)', String(migrateFindings.length), '0', migrateFindings.length === 0),
+    row('bit flows added, mm/ in-process (ms)', added.toFixed(0), ''),
+    row('bit flows added (% of analysis)', ((100 * added) / Math.min(...without)).toFixed(1), ''),
+    row('pte/ findings in mm/', String(pteFindings.length), ''),
+    row('flags mm/ lib/ drivers/gpu/, min (s)', Math.min(...flagRuns.map((r) => r.wall)).toFixed(2), ''),
     '',
     `wall per run (s): ${walls.map((w) => w.toFixed(2)).join(' ')}; RSS per run (MB): ${runs.map((r) => r.rssMb.toFixed(0)).join(' ')}`,
     `map: ${mapped.files} files read, ${mapped.functions.filter((f) => f.related).length} migration-related and `
       + `${mapped.functions.filter((f) => !f.related).length} HMM mirror functions, ${mapped.calls.length} calls; wall per run (s): ${mapWalls.map((w) => w.toFixed(2)).join(' ')}`,
     `protocol users checked (${users.length}): ${users.map((f) => path.relative(tree, f)).join(' ')}`,
     ...migrateFindings.map((f) => `  ${path.relative(tree, f.path)}:${f.line} [${f.ruleId}] ${f.message}`),
+    `mm/ in-process (ms), without bit flows: ${without.map((w) => w.toFixed(0)).join(' ')}; with: ${withFlows.map((w) => w.toFixed(0)).join(' ')}`,
+    `flags: ${sites} sites; wall per run (s): ${flagRuns.map((r) => r.wall.toFixed(2)).join(' ')}; peak RSS (MB): ${Math.max(...flagRuns.map((r) => r.rssMb)).toFixed(0)}`,
+    ...pteFindings.map((f) => `  ${path.relative(tree, f.path)}:${f.line} [${f.ruleId}] ${f.message}`),
   ];
   process.stdout.write(out.join('\n') + '\n');
 }

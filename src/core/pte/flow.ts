@@ -11,7 +11,8 @@
 import type { Node } from '../parse/parser';
 import { oneLine } from '../flow/expr';
 import {
-  CLEARING_SOURCES, VALUE_SINKS, VALUE_SOURCES, PFN_ARRAYS, VALUE_TYPES, entryMade, entryTest, flagRow, helperRows,
+  CLEARING_SOURCES, ENTRY_MAKERS, ENTRY_TESTS, FLAGS, HELPERS, VALUE_SINKS, VALUE_SOURCES, PFN_ARRAYS, VALUE_TYPES,
+  entryMade, entryTest, flagRow, helperRows,
   type Bit, type EntryKind, type Level, type Side,
 } from './ledger';
 
@@ -27,6 +28,8 @@ export interface BitFlow {
   to: Site;
   /** The read is a test that guards the write (`if (pte_soft_dirty(pte)) swp = pte_swp_mksoft_dirty(swp)`). */
   guarded: boolean;
+  /** Set when the flow happens inside a same-file callee whose result is used here (`pte_to_hmm_pfn_flags`). */
+  via?: string;
 }
 
 /** A page-table value or pfn-flag word of the function: where it comes from and where it goes. */
@@ -34,10 +37,10 @@ export interface PteValue { name: string; defs: Site[]; stores: Site[] }
 
 /** A read of a bit; `on` is the root of the value read (`pte` in `pte_write(pte)`). */
 interface Read { bit: Bit; side: Side; entry?: EntryKind; line: number; expr: string; on?: string }
-export interface Write { bit: Bit; side: Side; op: 'set' | 'clear'; entry?: EntryKind; line: number; expr: string }
+export interface Write { bit: Bit; side: Side; op: 'set' | 'clear'; entry?: EntryKind; line: number; expr: string; inReturn?: boolean }
 
 /** A flow with what the round-trip rules need besides the model's fields. */
-export interface FlowFact extends BitFlow { fromSide: Side; toSide: Side; fromEntry?: EntryKind; toEntry?: EntryKind }
+export interface FlowFact extends BitFlow { fromSide: Side; toSide: Side; fromEntry?: EntryKind; toEntry?: EntryKind; toReturn?: boolean }
 
 export interface FunctionPte {
   name: string;
@@ -61,6 +64,8 @@ export interface FunctionPte {
   storesEntry: boolean;
   /** Locals assigned a pte taken out of the table (ptep_get_and_clear, pmdp_invalidate …). */
   cleared: string[];
+  /** Calls by name, for flows through same-file callees (addCalleeFlows). */
+  calls: { name: string; line: number; expr: string }[];
 }
 
 const PRESENT_BUILDERS = /^(mk_pte|mk_huge_pmd|mk_pmd|pfn_pte|pfn_pmd|folio_mk_pte|folio_mk_pmd|mk_huge_pte)$/;
@@ -78,11 +83,30 @@ export function directionOf(from: Side, to: Side): Direction | undefined {
   return undefined;
 }
 
-export function functionPte(fn: Node, text: string, lineOf: (offset: number) => number, name: string): FunctionPte {
+/**
+ * The words that make a statement worth walking: the ledger, value sources and sinks, flags,
+ * pfn arrays and `extra` (the file's own function names, for flows through callees). Built
+ * once per file by the caller.
+ */
+export function interestOf(extra: string[]): RegExp {
+  return new RegExp(`\\b(${[...INTEREST_WORDS, ...extra].join('|')})\\b`);
+}
+
+const INTEREST_WORDS = [...new Set([
+  ...HELPERS.map((r) => r.name), ...FLAGS.map((f) => f.name), ...ENTRY_MAKERS.map((m) => m.name), ...ENTRY_TESTS.map((t) => t.name),
+  ...VALUE_SOURCES, ...VALUE_SINKS.map((v) => v.name), 'src', 'dst', 'hmm_pfns', 'pfns', 'hmm_pfn',
+  'mk_pte', 'mk_huge_pmd', 'mk_pmd', 'pfn_pte', 'pfn_pmd', 'folio_mk_pte', 'folio_mk_pmd', 'mk_huge_pte', 'pmd_to_swp_entry',
+])];
+
+/** Statement-level nodes a walk may skip when their text names nothing of interest. */
+const SKIPPABLE = new Set(['expression_statement', 'declaration', 'return_statement', 'if_statement', 'for_statement',
+  'while_statement', 'do_statement', 'switch_statement', 'case_statement', 'compound_statement', 'labeled_statement']);
+
+export function functionPte(fn: Node, text: string, lineOf: (offset: number) => number, name: string, interest?: RegExp): FunctionPte {
   const body = fn.childForFieldName('body');
   const out: FunctionPte = {
     name, startLine: fn.startPosition.row + 1, endLine: fn.endPosition.row + 1,
-    flows: [], values: [], reads: [], writes: [], made: [], tested: [], level: 'pte', stores: [], buildsPresent: false, storesEntry: false, cleared: [],
+    flows: [], values: [], reads: [], writes: [], made: [], tested: [], level: 'pte', stores: [], buildsPresent: false, storesEntry: false, cleared: [], calls: [],
   };
   if (!body) return out;
   const src = (n: Node): string => oneLine(text.slice(n.startIndex, n.endIndex));
@@ -121,13 +145,29 @@ export function functionPte(fn: Node, text: string, lineOf: (offset: number) => 
     return [];
   };
 
+  /** Reads in the conditions of the if statements that enclose `n` within the body. */
+  const guardReads = (n: Node): Read[] => {
+    const acc: Read[] = [];
+    for (let c: Node = n, p = n.parent; p && p.id !== body.id; c = p, p = p.parent) {
+      if (p.type === 'if_statement' && p.childForFieldName('condition')?.id !== c.id) readsIn(p.childForFieldName('condition'), acc);
+    }
+    return acc;
+  };
+
   // ---- carriers: locals assigned from reads, flow-insensitively, two rounds for chains ----
   const assignments: { lhs: Node; rhs: Node }[] = [];
-  collectAssignments(body, assignments);
+  for (const n of body.descendantsOfType(['assignment_expression', 'init_declarator'])) {
+    if (!n) continue;
+    if (n.type === 'assignment_expression' && n.childForFieldName('operator')?.type !== '=') continue;
+    const lhs = n.childForFieldName(n.type === 'init_declarator' ? 'declarator' : 'left');
+    const rhs = n.childForFieldName(n.type === 'init_declarator' ? 'value' : 'right');
+    if (lhs && rhs && (n.type === 'assignment_expression' || lhs.type === 'identifier')) assignments.push({ lhs, rhs });
+  }
   for (let round = 0; round < 2; round++) {
     for (const { lhs, rhs } of assignments) {
       if (lhs.type !== 'identifier' || hasWrite(rhs)) continue;
-      const rs = readsIn(rhs);
+      // `if (pmd_dirty(old_pmd)) { dirty = true; … }`: a flag set under a test carries the test.
+      const rs = /^(true|1)$/.test(rhs.text.trim()) ? guardReads(rhs) : readsIn(rhs);
       if (!rs.length) continue;
       const have = carriers.get(lhs.text) ?? [];
       for (const r of rs) if (!have.some((h) => h.line === r.line && h.expr === r.expr && h.bit === r.bit)) have.push(r);
@@ -147,6 +187,7 @@ export function functionPte(fn: Node, text: string, lineOf: (offset: number) => 
       out.flows.push({
         bit: w.bit, direction, from: { line: r.line, expr: r.expr }, to: { line: w.line, expr: w.expr }, guarded: guardSet.has(r),
         fromSide: r.side, toSide: w.side, ...(r.entry ? { fromEntry: r.entry } : {}), ...(w.entry ? { toEntry: w.entry } : {}),
+        ...(w.inReturn ? { toReturn: true } : {}),
       });
     }
   };
@@ -174,7 +215,8 @@ export function functionPte(fn: Node, text: string, lineOf: (offset: number) => 
   };
 
   // Declared page-table values (pte_t pte; swp_entry_t entry; hmm_pfn_t *pfns).
-  for (const d of descendants(body, 'declaration')) {
+  for (const d of body.descendantsOfType('declaration')) {
+    if (!d) continue;
     const type = d.childForFieldName('type');
     if (!type || !VALUE_TYPES.test(type.text)) continue;
     for (const c of d.namedChildren) {
@@ -183,8 +225,17 @@ export function functionPte(fn: Node, text: string, lineOf: (offset: number) => 
     }
   }
 
+  // Locals that matter besides the file-wide words: page-table values and carriers.
+  const locals = [...valueVars, ...carriers.keys()];
+  const localRe = locals.length ? new RegExp(`\\b(${locals.join('|')})\\b`) : undefined;
+  const worth = (n: Node): boolean => {
+    if (!interest || !SKIPPABLE.has(n.type)) return true;
+    const t = text.slice(n.startIndex, n.endIndex);
+    return interest.test(t) || (localRe?.test(t) ?? false);
+  };
+
   const walk = (n: Node | null, guards: Read[], depth = 0): void => {
-    if (!n || depth > 400) return;
+    if (!n || depth > 400 || !worth(n)) return;
     const guardSet = new Set(guards);
     switch (n.type) {
       case 'if_statement':
@@ -231,13 +282,14 @@ export function functionPte(fn: Node, text: string, lineOf: (offset: number) => 
         const callee = calleeName(n);
         const args = n.childForFieldName('arguments');
         recordReads(n, true);
+        if (callee) out.calls.push({ name: callee, line: line(n), expr: src(n) });
         const kind = entryMade(callee);
         if (kind) made.add(kind);
         const test = entryTest(callee);
         if (test) tested.add(test.entry);
         for (const r of helperRows(callee)) {
           if (r.op === 'read') { if (r.entry && r.entry !== 'swap') tested.add(r.entry); continue; }
-          addWrite({ bit: r.bit, side: r.side, op: r.op, entry: r.entry, line: line(n), expr: src(n) }, [...guards, ...readsIn(args)], guardSet);
+          addWrite({ bit: r.bit, side: r.side, op: r.op, entry: r.entry, line: line(n), expr: src(n), inReturn: inReturn(n) }, [...guards, ...readsIn(args)], guardSet);
         }
         if (PRESENT_BUILDERS.test(callee)) out.buildsPresent = true;
         if (ENTRY_TO_PTE.test(callee)) out.storesEntry = true;
@@ -276,7 +328,7 @@ export function functionPte(fn: Node, text: string, lineOf: (offset: number) => 
         // A flag named outside a test or a clear is set: `mpfn |= MIGRATE_PFN_WRITE`,
         // `pte_write(pte) ? MIGRATE_PFN_WRITE : 0`, `rmap_flags |= RMAP_EXCLUSIVE`.
         const f = flagRow(n.text);
-        if (f?.bit && !underNot(n)) addWrite({ bit: f.bit, side: f.side, op: 'set', line: line(n), expr: src(statementOf(n)) }, guards, guardSet);
+        if (f?.bit && !underNot(n)) addWrite({ bit: f.bit, side: f.side, op: 'set', line: line(n), expr: src(statementOf(n)), inReturn: inReturn(n) }, guards, guardSet);
         return;
       }
       case 'comment':
@@ -306,6 +358,36 @@ export function functionPte(fn: Node, text: string, lineOf: (offset: number) => 
   out.cleared = [...cleared];
   out.values = [...values.values()].filter((v) => v.defs.length || v.stores.length);
   return out;
+}
+
+/** Is the node inside a return statement (its value is the function's result)? */
+function inReturn(n: Node): boolean {
+  for (let p = n.parent; p; p = p.parent) {
+    if (p.type === 'return_statement') return true;
+    if (/statement$|^compound_statement$|^function_definition$/.test(p.type)) return false;
+  }
+  return false;
+}
+
+/**
+ * Flows through same-file callees: where a function's result carries a flow
+ * (pte_to_hmm_pfn_flags() returns HMM_PFN_WRITE when pte_write()), each call of it
+ * shows that flow at the call line, marked `via`. One level: a callee's own `via`
+ * flows are not passed on.
+ */
+export function addCalleeFlows(functions: FunctionPte[]): void {
+  const byName = new Map(functions.map((f) => [f.name, f]));
+  const returned = new Map(functions.map((f) => [f.name, f.flows.filter((fl) => fl.toReturn && !fl.via)]));
+  for (const f of functions) {
+    for (const c of f.calls) {
+      const g = byName.get(c.name);
+      if (!g || g === f) continue;
+      for (const fl of returned.get(g.name) ?? []) {
+        if (f.flows.some((x) => x.via === g.name && x.bit === fl.bit && x.from.line === c.line && x.from.expr.endsWith(fl.from.expr))) continue;
+        f.flows.push({ ...fl, from: { line: c.line, expr: `${c.expr}: ${fl.from.expr}` }, to: { line: c.line, expr: `${c.expr}: ${fl.to.expr}` }, via: g.name, toReturn: undefined });
+      }
+    }
+  }
 }
 
 function calleeName(call: Node): string {
@@ -356,27 +438,6 @@ function statementOf(n: Node): Node {
     cur = cur.parent;
   }
   return cur;
-}
-
-function collectAssignments(n: Node, acc: { lhs: Node; rhs: Node }[], depth = 0): void {
-  if (depth > 400) return;
-  if (n.type === 'assignment_expression' && n.childForFieldName('operator')?.type === '=') {
-    const lhs = n.childForFieldName('left');
-    const rhs = n.childForFieldName('right');
-    if (lhs && rhs) acc.push({ lhs, rhs });
-  } else if (n.type === 'init_declarator') {
-    const lhs = n.childForFieldName('declarator');
-    const rhs = n.childForFieldName('value');
-    if (lhs && rhs && lhs.type === 'identifier') acc.push({ lhs, rhs });
-  }
-  for (const c of n.namedChildren) if (c) collectAssignments(c, acc, depth + 1);
-}
-
-function descendants(n: Node, type: string, acc: Node[] = [], depth = 0): Node[] {
-  if (depth > 400) return acc;
-  if (n.type === type) acc.push(n);
-  for (const c of n.namedChildren) if (c) descendants(c, type, acc, depth + 1);
-  return acc;
 }
 
 function declaredNode(n: Node): Node | undefined {

@@ -212,10 +212,16 @@ export function carriable(kind: EntryKind): Set<Bit> {
   return new Set(HELPERS.filter((r) => r.side === 'entry' && r.op === 'set' && (r.entry === kind || r.entry === 'swap')).map((r) => r.bit));
 }
 
-/** Every ledger name, for a cheap test of whether a function is worth walking. */
-export const LEDGER_MENTION = new RegExp(`\\b(${[
-  ...HELPERS.map((r) => r.name), ...FLAGS.filter((f) => f.bit).map((f) => f.name), ...ENTRY_MAKERS.map((m) => m.name),
-].join('|')})\\b`);
+/**
+ * The names that write a bit or store a page-table value: a flow needs a write, the
+ * round trip needs an entry maker, pte values need a store. A function that only reads
+ * bits (most pte_write()/pte_dirty() tests in mm/memory.c) has nothing to show, so the
+ * walk is skipped there (the benchmark prices what is left).
+ */
+export const LEDGER_MENTION = new RegExp(`\\b(${[...new Set([
+  ...HELPERS.filter((r) => r.op !== 'read').map((r) => r.name), ...FLAGS.filter((f) => f.bit).map((f) => f.name),
+  ...ENTRY_MAKERS.map((m) => m.name), ...VALUE_SINKS.map((v) => v.name),
+])].join('|')})\\b`);
 
 /** The human name of a bit, as reviewers write it. */
 export const BIT_LABEL: Record<Bit, string> = {

@@ -2,9 +2,12 @@
 //
 // pte/bit-not-carried (one function): a function that takes a present pte out of the
 // table (ptep_get_and_clear, ptep_clear_flush, pmdp_invalidate …), builds an entry and
-// stores it, reads a bit of that old pte which the entry kind can carry, and no write
-// of that bit into any entry appears anywhere in the function. Reads on other values
-// (fork's and mprotect's pte, which stays present) do not count.
+// stores it, reads a bit of that old pte which the entry kind can carry, and that bit
+// never reaches an entry from the old pte: no encode flow from a present read (directly,
+// or through a pfn-flag word as MIGRATE_PFN_WRITE does), and no unconditional write of it
+// into an entry. Reads on other values (fork's and mprotect's pte, which stays present)
+// do not count; the same bit carried only from a device-private entry on the other
+// branch does not make up for it.
 //
 // pte/bit-not-restored (across files): a function carries a bit into an entry kind; the
 // function that removes that kind (it reads the kind's own bits back into a present pte
@@ -23,12 +26,29 @@ function diag(ruleId: string, line: number, fn: string, message: string, related
   return { ruleId, severity: 'warning', message, line, column: 1, endLine: line, endColumn: 1, function: fn, related, flow: related };
 }
 
+/** Bits that reach an entry from the old pte (or that an entry always gets). */
+function carriedFromOld(f: FunctionPte): Set<Bit> {
+  const out = new Set<Bit>();
+  const old = (side: string): boolean => side === 'present' || side === 'page' || side === 'vma';
+  for (const fl of f.flows) {
+    if (fl.direction !== 'encode') continue;
+    if (old(fl.fromSide)) out.add(fl.bit);
+    // pte_write() → MIGRATE_PFN_WRITE, then mpfn & MIGRATE_PFN_WRITE → make_writable_migration_entry().
+    if (fl.fromSide === 'pfnflag' && f.flows.some((c) => c.bit === fl.bit && c.direction === 'convert' && old(c.fromSide) && c.toSide === 'pfnflag')) out.add(fl.bit);
+  }
+  for (const w of f.writes) {
+    if (w.side !== 'entry' || w.op !== 'set') continue;
+    if (!f.flows.some((fl) => fl.bit === w.bit && fl.to.line === w.line && fl.to.expr === w.expr)) out.add(w.bit);
+  }
+  return out;
+}
+
 /** pte/bit-not-carried for one function. */
 export function checkCarried(f: FunctionPte): Diagnostic[] {
   const kinds = f.made.filter((k) => k !== 'swap');
   if (!kinds.length || !f.storesEntry || !f.stores.length) return [];
   const can = new Set<Bit>(kinds.flatMap((k) => [...carriable(k)]));
-  const carried = new Set(f.writes.filter((w) => w.side === 'entry' && w.op === 'set').map((w) => w.bit));
+  const carried = carriedFromOld(f);
   const out: Diagnostic[] = [];
   const done = new Set<Bit>();
   for (const r of f.reads) {
@@ -63,9 +83,13 @@ function removes(f: FunctionPte): EntryKind[] {
   return [...kinds];
 }
 
-/** Bits a remover reads back from entries of `kind` (into a present pte, the page, or a new entry). */
+/**
+ * Bits a remover reads back from entries of `kind` into the present pte it builds (or the
+ * page's anon-exclusive state). A bit passed on into another entry (remove_migration_pte()
+ * making a device-private entry for a device page) is not restored to the CPU.
+ */
 function restored(f: FunctionPte, kind: EntryKind): Set<Bit> {
-  return new Set(f.flows.filter((fl) => fl.fromSide === 'entry' && (fl.fromEntry === kind || fl.fromEntry === 'swap')).map((fl) => fl.bit));
+  return new Set(f.flows.filter((fl) => fl.direction === 'decode' && (fl.fromEntry === kind || fl.fromEntry === 'swap')).map((fl) => fl.bit));
 }
 
 /** pte/bit-not-restored over a set of files; findings keyed by path. */
