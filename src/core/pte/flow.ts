@@ -40,7 +40,7 @@ interface Read { bit: Bit; side: Side; entry?: EntryKind; line: number; expr: st
 export interface Write { bit: Bit; side: Side; op: 'set' | 'clear'; entry?: EntryKind; line: number; expr: string; inReturn?: boolean }
 
 /** A flow with what the round-trip rules need besides the model's fields. */
-export interface FlowFact extends BitFlow { fromSide: Side; toSide: Side; fromEntry?: EntryKind; toEntry?: EntryKind; toReturn?: boolean }
+export interface FlowFact extends BitFlow { fromSide: Side; toSide: Side; fromEntry?: EntryKind; toEntry?: EntryKind; toOp: 'set' | 'clear'; toReturn?: boolean }
 
 export interface FunctionPte {
   name: string;
@@ -186,7 +186,7 @@ export function functionPte(fn: Node, text: string, lineOf: (offset: number) => 
       seen.add(key);
       out.flows.push({
         bit: w.bit, direction, from: { line: r.line, expr: r.expr }, to: { line: w.line, expr: w.expr }, guarded: guardSet.has(r),
-        fromSide: r.side, toSide: w.side, ...(r.entry ? { fromEntry: r.entry } : {}), ...(w.entry ? { toEntry: w.entry } : {}),
+        fromSide: r.side, toSide: w.side, toOp: w.op, ...(r.entry ? { fromEntry: r.entry } : {}), ...(w.entry ? { toEntry: w.entry } : {}),
         ...(w.inReturn ? { toReturn: true } : {}),
       });
     }

@@ -223,6 +223,13 @@ export const LEDGER_MENTION = new RegExp(`\\b(${[...new Set([
   ...ENTRY_MAKERS.map((m) => m.name), ...VALUE_SINKS.map((v) => v.name),
 ])].join('|')})\\b`);
 
+/**
+ * Bits a freshly built present pte already has (mk_pte() with vma->vm_page_prot is young on
+ * the architectures that track it): a remover restores them by clearing (`if
+ * (!is_migration_entry_young(entry)) pte = pte_mkold(pte)`); the others by setting.
+ */
+export const SET_ON_NEW_PTE: Bit[] = ['young'];
+
 /** The human name of a bit, as reviewers write it. */
 export const BIT_LABEL: Record<Bit, string> = {
   write: 'write', dirty: 'dirty', young: 'young', soft_dirty: 'soft-dirty', uffd_wp: 'uffd-wp',

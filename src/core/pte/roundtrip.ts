@@ -14,7 +14,7 @@
 // it builds, and does not itself make that kind) never reads that bit back. Both ends
 // are named. With no remover among the inputs nothing is said.
 import type { Diagnostic } from '../model';
-import { BIT_LABEL, carriable, type Bit, type EntryKind, type Level } from './ledger';
+import { BIT_LABEL, SET_ON_NEW_PTE, carriable, type Bit, type EntryKind, type Level } from './ledger';
 import type { FunctionPte, Write } from './flow';
 
 const KIND_LABEL: Record<EntryKind, string> = {
@@ -45,14 +45,18 @@ function carriedFromOld(f: FunctionPte): Set<Bit> {
 
 /** pte/bit-not-carried for one function. */
 export function checkCarried(f: FunctionPte): Diagnostic[] {
-  const kinds = f.made.filter((k) => k !== 'swap');
-  if (!kinds.length || !f.storesEntry || !f.stores.length) return [];
+  // The kinds it builds; a plain swap entry (try_to_unmap_one()) shows only as swap-pte bit writers.
+  const kinds: EntryKind[] = f.made.filter((k) => k !== 'swap');
+  if (!kinds.length && f.writes.some((w) => w.side === 'entry' && w.op === 'set' && w.entry === 'swap')) kinds.push('swap');
+  if (!kinds.length || !f.storesEntry || !f.stores.length || !f.cleared.length) return [];
   const can = new Set<Bit>(kinds.flatMap((k) => [...carriable(k)]));
   const carried = carriedFromOld(f);
   const out: Diagnostic[] = [];
   const done = new Set<Bit>();
   for (const r of f.reads) {
-    if (r.side !== 'present' || !r.on || !f.cleared.includes(r.on) || !can.has(r.bit) || carried.has(r.bit) || done.has(r.bit)) continue;
+    // A bit of the old pte, or the page's anon-exclusive state (which the pte's entry must keep).
+    const old = (r.side === 'present' && !!r.on && f.cleared.includes(r.on)) || (r.side === 'page' && r.bit === 'exclusive');
+    if (!old || !can.has(r.bit) || carried.has(r.bit) || done.has(r.bit)) continue;
     done.add(r.bit);
     const store = f.stores.find((s) => s.line > r.line) ?? f.stores[f.stores.length - 1];
     const kind = KIND_LABEL[kinds[0]];
@@ -76,7 +80,7 @@ function kindsOfWrite(w: Write, f: FunctionPte): EntryKind[] {
 }
 
 /** The kinds a function removes: it decodes a kind's own bits into a present pte it builds, and does not make that kind. */
-function removes(f: FunctionPte): EntryKind[] {
+export function removes(f: FunctionPte): EntryKind[] {
   if (!f.buildsPresent || !f.stores.length) return [];
   const kinds = new Set<EntryKind>();
   for (const fl of f.flows) if (fl.direction === 'decode' && fl.fromEntry && fl.fromEntry !== 'swap' && !f.made.includes(fl.fromEntry)) kinds.add(fl.fromEntry);
@@ -89,7 +93,10 @@ function removes(f: FunctionPte): EntryKind[] {
  * making a device-private entry for a device page) is not restored to the CPU.
  */
 function restored(f: FunctionPte, kind: EntryKind): Set<Bit> {
-  return new Set(f.flows.filter((fl) => fl.direction === 'decode' && (fl.fromEntry === kind || fl.fromEntry === 'swap')).map((fl) => fl.bit));
+  // Setting it back (or, for a bit a new pte already has, clearing it when the entry says so);
+  // `else pte = pte_clear_soft_dirty(pte)` alone does not restore soft-dirty.
+  return new Set(f.flows.filter((fl) => fl.direction === 'decode' && (fl.fromEntry === kind || fl.fromEntry === 'swap')
+    && (fl.toOp === 'set' || SET_ON_NEW_PTE.includes(fl.bit))).map((fl) => fl.bit));
 }
 
 /** pte/bit-not-restored over a set of files; findings keyed by path. */
