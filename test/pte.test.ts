@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyseText, analyseTexts, REPO_ROOT } from './helpers/load';
 import { BITS, HELPERS, FLAGS, carriable } from '../src/core/pte/ledger';
-import { flagSites, siteMatches } from '../src/core/pte/sites';
+import { flagSites, knownFilter, siteMatches } from '../src/core/pte/sites';
 import { RULES } from '../src/core/rules';
 import { runCli } from '../src/cli/main';
 
@@ -100,14 +100,51 @@ test('a flag set under a test carries the test (the split of a pmd migration ent
     '\tif (pte_dirty(old)) {', '\t\tdirty = true;', '\t\tfolio_set_dirty(page_folio(page));', '\t}',
     '\tentry = make_readable_migration_entry(page_to_pfn(page));',
     '\tif (dirty)', '\t\tentry = make_migration_entry_dirty(entry);',
+    '\tif (pte_young(old))', '\t\tentry = make_migration_entry_young(entry);',
     '\tset_pte_at(mm, addr, ptep, swp_entry_to_pte(entry));', '}',
   ].join('\n');
   const a = await analyseText('split.c', src);
-  assert.deepEqual(a.functions[0].bitFlows?.map((b) => `${b.bit} ${b.direction} ${b.from.line}->${b.to.line}`), ['dirty encode 8->14']);
+  assert.deepEqual(a.functions[0].bitFlows?.map((b) => `${b.bit} ${b.direction} ${b.from.line}->${b.to.line}`), ['dirty encode 8->14', 'young encode 15->16']);
   assert.deepEqual(a.diagnostics.filter((d) => d.ruleId.startsWith('pte/')), []);
-  // Without the carry, the read of the cleared pte is reported.
+  // Without the carry, the read of the cleared pte is reported (make_migration_entry_young()
+  // says the kernel's migration entries keep dirty too).
   const dropped = await analyseText('split.c', src.replace('\t\tentry = make_migration_entry_dirty(entry);', '\t\t;'));
   assert.deepEqual(dropped.diagnostics.filter((d) => d.ruleId.startsWith('pte/')).map((d) => `${d.ruleId}@${d.line}`), ['pte/bit-not-carried@8']);
+  // An older kernel's shape (no young/dirty entry helpers at all): dirty goes to the folio only.
+  const old = await analyseText('split.c', src.replace('\t\tentry = make_migration_entry_dirty(entry);', '\t\t;')
+    .replace('\t\tentry = make_migration_entry_young(entry);', '\t\t;'));
+  assert.deepEqual(old.diagnostics.filter((d) => d.ruleId.startsWith('pte/')), []);
+  // A bit read only by an assertion is not a use.
+  const warn = await analyseText('split.c', src.replace('\tif (pte_dirty(old)) {', '\tWARN_ON_ONCE(pte_uffd_wp(old));\n\tif (pte_dirty(old)) {'));
+  assert.deepEqual(warn.diagnostics.filter((d) => d.ruleId.startsWith('pte/')), []);
+});
+
+test('a remover that restores through a same-file helper returning the pte is a remover that restores', async () => {
+  const dir = path.join(DIR, 'pair_ok');
+  const helper = [
+    'static pte_t restore_bits(pte_t pte, pte_t old, swp_entry_t entry)', '{',
+    '\tif (pte_swp_soft_dirty(old))', '\t\tpte = pte_mksoft_dirty(pte);',
+    '\tif (pte_swp_uffd_wp(old))', '\t\tpte = pte_mkuffd_wp(pte);',
+    '\tif (is_migration_entry_dirty(entry))', '\t\tpte = pte_mkdirty(pte);',
+    '\treturn pte;', '}', '',
+    'static void drv_remove_one(struct vm_area_struct *vma, unsigned long addr, pte_t *ptep, struct page *new)', '{',
+    '\tpte_t old = ptep_get(ptep);', '\tpte_t pte = mk_pte(new, vma->vm_page_prot);', '\tswp_entry_t entry = pte_to_swp_entry(old);', '',
+    '\tif (is_writable_migration_entry(entry))', '\t\tpte = pte_mkwrite(pte, vma);',
+    '\tif (!is_migration_entry_young(entry))', '\t\tpte = pte_mkold(pte);',
+    '\tif (folio_test_anon(page_folio(new)) && !is_readable_migration_entry(entry))', '\t\tSetPageAnonExclusive(new);',
+    '\tpte = restore_bits(pte, old, entry);', '\tset_pte_at(vma->vm_mm, addr, ptep, pte);', '}',
+  ].join('\n');
+  const got = await analyseTexts([['collect.c', fs.readFileSync(path.join(dir, 'collect.c'), 'utf8')], ['restore.c', helper]]);
+  assert.deepEqual(got.flatMap((a) => a.diagnostics.filter((d) => d.ruleId.startsWith('pte/'))), []);
+  // Drop the helper's dirty line: now the collect's dirty carry is reported against drv_remove_one().
+  const dropped = await analyseTexts([['collect.c', fs.readFileSync(path.join(dir, 'collect.c'), 'utf8')],
+    ['restore.c', helper.replace('\t\tpte = pte_mkdirty(pte);', '\t\t;')]]);
+  assert.deepEqual(dropped.flatMap((a) => a.diagnostics.filter((d) => d.ruleId.startsWith('pte/')).map((d) => `${a.path}:${d.line}`)), ['collect.c:58']);
+});
+
+test('a store of a flag constant into a pfn word is not a value', async () => {
+  const a = await analyseText('h.c', 'static void e(unsigned long *hmm_pfn, unsigned long cpu_flags)\n{\n\tif (!cpu_flags)\n\t\t*hmm_pfn = HMM_PFN_ERROR;\n\telse\n\t\t*hmm_pfn = 5 | HMM_PFN_WRITE;\n}\n');
+  assert.ok(!(a.functions[0].pteValues ?? []).some((v) => v.name === 'HMM_PFN_ERROR'));
 });
 
 test('every function carries bitFlows, empty where no bit moves', async () => {
@@ -174,6 +211,25 @@ describe('flag sites', () => {
       'pte_mkdirty set 10 conv',
     ]);
   });
+  test('other constants do not stop the scan; case labels test; enum definitions and prototypes are not sites', () => {
+    const more = [
+      'enum hmm_pfn_flags {', '\tHMM_PFN_VALID = 1UL << 63,', '};',
+      'static inline pte_t pte_mkdirty(pte_t pte);',
+      'BTF_ID_LIST_SINGLE(ids, struct, foo_with_a_rather_long_trailing_identifier)',
+      'const struct bpf_map_ops ringbuf_map_ops_with_a_long_name = {', '};',
+      'static int g(struct vm_area_struct *vma, unsigned long f)', '{',
+      '\tif (vma->vm_flags & (VM_SHARED | VM_WRITE))', '\t\treturn 1;',
+      '\tvma->vm_flags &= ~(VM_SHARED | VM_WRITE);',
+      '\tswitch (f) {', '\tcase HMM_PFN_WRITE:', '\t\treturn 2;', '\t}',
+      '\treturn 0;', '}',
+    ].join('\n');
+    assert.deepEqual(flagSites(more).map((s) => `${s.name} ${s.op} ${s.line} ${s.function}`),
+      ['VM_WRITE test 10 g', 'VM_WRITE clear 12 g', 'HMM_PFN_WRITE test 14 g']);
+    assert.ok(knownFilter('device-private') && knownFilter('HMM_PFN_*') && !knownFilter('mmx'));
+    // A helper with two bits shows under either.
+    const dp = flagSites('static void h(void)\n{\n\te = make_writable_device_private_entry(pfn);\n}\n', 'device-private');
+    assert.deepEqual(dp.map((s) => `${s.name} ${s.bit}`), ['make_writable_device_private_entry device_private']);
+  });
   test('NAME filters by flag, prefix or bit', () => {
     assert.deepEqual(flagSites(src, 'HMM_PFN_WRITE').map((s) => s.line), [6, 7, 8]);
     assert.deepEqual(flagSites(src, 'HMM_PFN_*').map((s) => s.line), [4, 6, 7, 7, 8]);
@@ -192,6 +248,8 @@ describe('flag sites', () => {
     assert.deepEqual(json.sites.map((s: { name: string; op: string }) => `${s.name} ${s.op}`).sort(),
       ['pte_mkuffd_wp set', 'pte_swp_mkuffd_wp set', 'pte_swp_uffd_wp test', 'pte_uffd_wp test']);
     assert.equal((await runCli(['flags', dir, path.join(dir, 'missing.c')])).code, 2);
+    // A mistyped directory is neither a path nor a flag: a usage error, not an empty listing.
+    assert.equal((await runCli(['flags', 'mmx', dir])).code, 2);
   });
 });
 

@@ -12,7 +12,7 @@ import { collectFiles, readText, findConfig, InputError } from './inputs';
 import { loadWasm } from './wasm';
 import { mapWorkspace } from '../core/migrate/workspace';
 import { mapToText } from '../core/migrate/map';
-import { flagSites, sitesToText } from '../core/pte/sites';
+import { flagSites, knownFilter, sitesToText } from '../core/pte/sites';
 
 declare const HMM_LENS_VERSION: string;
 const VERSION = typeof HMM_LENS_VERSION === 'string' ? HMM_LENS_VERSION : '0.0.0-dev';
@@ -23,8 +23,8 @@ const USAGE = `usage: hmm-lens check [--format text|json|sarif] [--config FILE] 
        hmm-lens flags [--format text|json] [NAME] PATH...
        hmm-lens --version | --help
 
-check     report lock/ and migrate/ findings; exit 0 when none, 1 when some, 2 on bad usage or input
-annotate  print the annotation model (lock pairs, migration role per function), schemaVersion ${SCHEMA_VERSION}
+check     report lock/, migrate/ and pte/ findings; exit 0 when none, 1 when some, 2 on bad usage or input
+annotate  print the annotation model (lock pairs, migration role, bit flows per function), schemaVersion ${SCHEMA_VERSION}
 map       print the migration map: related functions, their callers and callees, registered callbacks
 flags     where each HMM_PFN_*, MIGRATE_PFN_* and page-table flag (or bit helper) is set, tested, cleared;
           NAME: a flag (MIGRATE_PFN_WRITE), a prefix (HMM_PFN_*) or a bit (dirty, soft-dirty, uffd-wp …)
@@ -61,6 +61,8 @@ function parseArgs(argv: string[]): Args | string {
   // flags NAME PATH…: the first word is a NAME when it is not a path on disk and looks like one.
   if (command === 'flags' && args.paths.length > 1 && !fs.existsSync(args.paths[0]) && /^[A-Za-z_][\w-]*\*?$/.test(args.paths[0])) {
     args.name = args.paths.shift();
+    // A typo (`flags mmx lib`) must not print an empty, successful listing.
+    if (!knownFilter(args.name!)) return `no such path, and not a flag, helper or bit: ${args.name}`;
   }
   if (args.paths.length === 0) return 'no PATH given';
   return args;

@@ -132,6 +132,7 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
         const f = functionPte(fns[i], text, (off) => lineOf(starts, off), span.name, interest);
         pte.functions.push(f);
         result.diagnostics.push(...checkCarried(f));
+        if (f.truncated) result.unanalysed.push({ startLine: span.startLine, endLine: span.endLine, reason: `${span.name}(): ${f.truncated}` });
       } catch (e) {
         result.unanalysed.push({ startLine: span.startLine, endLine: span.endLine, reason: `${span.name}(): bit flows not computed: internal error (${(e as Error).message})` });
       }

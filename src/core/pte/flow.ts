@@ -11,7 +11,8 @@
 import type { Node } from '../parse/parser';
 import { oneLine } from '../flow/expr';
 import {
-  CLEARING_SOURCES, ENTRY_MAKERS, ENTRY_TESTS, FLAGS, HELPERS, VALUE_SINKS, VALUE_SOURCES, PFN_ARRAYS, VALUE_TYPES,
+  ASSERTIONS, CLEARING_SOURCES, ENTRY_MAKERS, ENTRY_TESTS, ENTRY_TO_PTE, FLAGS, HELPERS, PMD_MARK, PRESENT_BUILDERS,
+  VALUE_SINKS, VALUE_SOURCES, PFN_ARRAYS, PFN_WORDS, VALUE_TYPES,
   entryMade, entryTest, flagRow, helperRows,
   type Bit, type EntryKind, type Level, type Side,
 } from './ledger';
@@ -36,11 +37,17 @@ export interface BitFlow {
 export interface PteValue { name: string; defs: Site[]; stores: Site[] }
 
 /** A read of a bit; `on` is the root of the value read (`pte` in `pte_write(pte)`). */
-interface Read { bit: Bit; side: Side; entry?: EntryKind; line: number; expr: string; on?: string }
-export interface Write { bit: Bit; side: Side; op: 'set' | 'clear'; entry?: EntryKind; line: number; expr: string; inReturn?: boolean }
+interface Read { bit: Bit; side: Side; entry?: EntryKind; line: number; column?: number; expr: string; on?: string; assert?: boolean }
+export interface Write {
+  bit: Bit; side: Side; op: 'set' | 'clear'; entry?: EntryKind; line: number; column?: number; expr: string; inReturn?: boolean;
+  /** The local the written value is assigned to (`pte` in `pte = pte_mkdirty(pte)`). */
+  target?: string;
+}
 
 /** A flow with what the round-trip rules need besides the model's fields. */
-export interface FlowFact extends BitFlow { fromSide: Side; toSide: Side; fromEntry?: EntryKind; toEntry?: EntryKind; toOp: 'set' | 'clear'; toReturn?: boolean }
+export interface FlowFact extends BitFlow {
+  fromSide: Side; toSide: Side; fromEntry?: EntryKind; toEntry?: EntryKind; toOp: 'set' | 'clear'; toReturn?: boolean; toTarget?: string;
+}
 
 export interface FunctionPte {
   name: string;
@@ -66,11 +73,12 @@ export interface FunctionPte {
   cleared: string[];
   /** Calls by name, for flows through same-file callees (addCalleeFlows). */
   calls: { name: string; line: number; expr: string }[];
+  /** Why the walk stopped early (nesting or flow cap), else absent. */
+  truncated?: string;
 }
 
-const PRESENT_BUILDERS = /^(mk_pte|mk_huge_pmd|mk_pmd|pfn_pte|pfn_pmd|folio_mk_pte|folio_mk_pmd|mk_huge_pte)$/;
-const ENTRY_TO_PTE = /^(swp_entry_to_pte|swp_entry_to_pmd)$/;
-const PMD_MARK = /^(set_pmd_at|set_pmd|swp_entry_to_pmd)$/;
+const MAX_DEPTH = 400;
+const MAX_FLOWS = 2000;
 const SINKS = new Map(VALUE_SINKS.map((s) => [s.name, s]));
 const SOURCES = new Set(VALUE_SOURCES);
 
@@ -94,8 +102,7 @@ export function interestOf(extra: string[]): RegExp {
 
 const INTEREST_WORDS = [...new Set([
   ...HELPERS.map((r) => r.name), ...FLAGS.map((f) => f.name), ...ENTRY_MAKERS.map((m) => m.name), ...ENTRY_TESTS.map((t) => t.name),
-  ...VALUE_SOURCES, ...VALUE_SINKS.map((v) => v.name), 'src', 'dst', 'hmm_pfns', 'pfns', 'hmm_pfn',
-  'mk_pte', 'mk_huge_pmd', 'mk_pmd', 'pfn_pte', 'pfn_pmd', 'folio_mk_pte', 'folio_mk_pmd', 'mk_huge_pte', 'pmd_to_swp_entry',
+  ...VALUE_SOURCES, ...VALUE_SINKS.map((v) => v.name), ...PFN_WORDS,
 ])];
 
 /** Statement-level nodes a walk may skip when their text names nothing of interest. */
@@ -111,6 +118,7 @@ export function functionPte(fn: Node, text: string, lineOf: (offset: number) => 
   if (!body) return out;
   const src = (n: Node): string => oneLine(text.slice(n.startIndex, n.endIndex));
   const line = (n: Node): number => lineOf(n.startIndex);
+  const col = (n: Node): number => n.startPosition.column + 1;
   const made = new Set<EntryKind>();
   const tested = new Set<EntryKind>();
   const carriers = new Map<string, Read[]>();
@@ -118,16 +126,17 @@ export function functionPte(fn: Node, text: string, lineOf: (offset: number) => 
   const valueVars = new Set<string>();
   const seen = new Set<string>();
   const cleared = new Set<string>();
+  const returned = new Set<string>();
 
   // ---- reads within an expression (no side effects on the result) ----
   const readsIn = (n: Node | null, acc: Read[] = [], depth = 0): Read[] => {
     if (!n || depth > 200) return acc;
     if (n.type === 'call_expression') {
       const callee = calleeName(n);
-      for (const r of helperRows(callee)) if (r.op === 'read') acc.push({ bit: r.bit, side: r.side, entry: r.entry, line: line(n), expr: src(n) });
+      for (const r of helperRows(callee)) if (r.op === 'read') acc.push({ bit: r.bit, side: r.side, entry: r.entry, line: line(n), column: col(n), expr: src(n) });
     } else if (n.type === 'binary_expression' && n.childForFieldName('operator')?.type === '&') {
       for (const side of [n.childForFieldName('left'), n.childForFieldName('right')]) {
-        for (const f of flagsIn(side)) if (f.bit) acc.push({ bit: f.bit, side: f.side, line: line(n), expr: src(n) });
+        for (const f of flagsIn(side)) if (f.bit) acc.push({ bit: f.bit, side: f.side, line: line(n), column: col(n), expr: src(n) });
       }
     } else if (n.type === 'identifier') {
       for (const r of carriers.get(n.text) ?? []) acc.push(r);
@@ -179,6 +188,7 @@ export function functionPte(fn: Node, text: string, lineOf: (offset: number) => 
     out.writes.push(w);
     for (const r of sources) {
       if (r.bit !== w.bit) continue;
+      if (out.flows.length >= MAX_FLOWS) { out.truncated ??= `bit flows cut at ${MAX_FLOWS} flows`; return; }
       const direction = directionOf(r.side, w.side);
       if (!direction) continue;
       const key = `${w.bit}|${r.line}|${r.expr}|${w.line}|${w.expr}`;
@@ -187,7 +197,7 @@ export function functionPte(fn: Node, text: string, lineOf: (offset: number) => 
       out.flows.push({
         bit: w.bit, direction, from: { line: r.line, expr: r.expr }, to: { line: w.line, expr: w.expr }, guarded: guardSet.has(r),
         fromSide: r.side, toSide: w.side, toOp: w.op, ...(r.entry ? { fromEntry: r.entry } : {}), ...(w.entry ? { toEntry: w.entry } : {}),
-        ...(w.inReturn ? { toReturn: true } : {}),
+        ...(w.inReturn ? { toReturn: true } : {}), ...(w.target ? { toTarget: w.target } : {}),
       });
     }
   };
@@ -235,7 +245,14 @@ export function functionPte(fn: Node, text: string, lineOf: (offset: number) => 
   };
 
   const walk = (n: Node | null, guards: Read[], depth = 0): void => {
-    if (!n || depth > 400 || !worth(n)) return;
+    if (!n) return;
+    // Before the interest test: `return pte;` names nothing of interest but says what the result is.
+    if (n.type === 'return_statement') {
+      const v = n.namedChildren.find((c) => c !== null && c.type !== 'comment');
+      if (v?.type === 'identifier') returned.add(v.text);
+    }
+    if (!worth(n)) return;
+    if (depth > MAX_DEPTH) { out.truncated ??= `bit flows cut at nesting depth ${MAX_DEPTH}`; return; }
     const guardSet = new Set(guards);
     switch (n.type) {
       case 'if_statement':
@@ -289,7 +306,8 @@ export function functionPte(fn: Node, text: string, lineOf: (offset: number) => 
         if (test) tested.add(test.entry);
         for (const r of helperRows(callee)) {
           if (r.op === 'read') { if (r.entry && r.entry !== 'swap') tested.add(r.entry); continue; }
-          addWrite({ bit: r.bit, side: r.side, op: r.op, entry: r.entry, line: line(n), expr: src(n), inReturn: inReturn(n) }, [...guards, ...readsIn(args)], guardSet);
+          addWrite({ bit: r.bit, side: r.side, op: r.op, entry: r.entry, line: line(n), column: col(n), expr: src(n), inReturn: inReturn(n), target: targetOf(n) },
+            [...guards, ...readsIn(args)], guardSet);
         }
         if (PRESENT_BUILDERS.test(callee)) out.buildsPresent = true;
         if (ENTRY_TO_PTE.test(callee)) out.storesEntry = true;
@@ -310,11 +328,16 @@ export function functionPte(fn: Node, text: string, lineOf: (offset: number) => 
           noteAssign(lhs, rhs, n);
           if (op === '&=') {
             // `x &= ~FLAG` clears the flag.
-            for (const f of clearedFlags(rhs)) if (f.row.bit) addWrite({ bit: f.row.bit, side: f.row.side, op: 'clear', line: line(n), expr: src(n) }, guards, guardSet);
+            for (const f of clearedFlags(rhs)) if (f.row.bit) addWrite({ bit: f.row.bit, side: f.row.side, op: 'clear', line: line(n), column: col(n), expr: src(n) }, guards, guardSet);
             return;
           }
           const t = oneLine(src(lhs), 60);
-          if (PFN_ARRAYS.test(t) && rhs.type === 'identifier') value(rhs.text).stores.push({ line: line(n), expr: src(n) });
+          // `*hmm_pfn = pfn | cpu_flags` stores cpu_flags; a flag constant is not a value.
+          if (PFN_ARRAYS.test(t)) {
+            for (const id of new Set(rhs.text.match(/\b[A-Za-z_]\w*\b/g) ?? [])) {
+              if ((values.has(id) || valueVars.has(id)) && !flagRow(id)) value(id).stores.push({ line: line(n), expr: src(n) });
+            }
+          }
         }
         break;
       }
@@ -328,7 +351,11 @@ export function functionPte(fn: Node, text: string, lineOf: (offset: number) => 
         // A flag named outside a test or a clear is set: `mpfn |= MIGRATE_PFN_WRITE`,
         // `pte_write(pte) ? MIGRATE_PFN_WRITE : 0`, `rmap_flags |= RMAP_EXCLUSIVE`.
         const f = flagRow(n.text);
-        if (f?.bit && !underNot(n)) addWrite({ bit: f.bit, side: f.side, op: 'set', line: line(n), expr: src(statementOf(n)), inReturn: inReturn(n) }, guards, guardSet);
+        if (f?.bit && !underNot(n)) {
+          const st = statementOf(n);
+          const target = st.type === 'assignment_expression' && st.childForFieldName('left')?.type === 'identifier' ? st.childForFieldName('left')!.text : undefined;
+          addWrite({ bit: f.bit, side: f.side, op: 'set', line: line(n), column: col(n), expr: src(st), inReturn: inReturn(n), target }, guards, guardSet);
+        }
         return;
       }
       case 'comment':
@@ -344,11 +371,14 @@ export function functionPte(fn: Node, text: string, lineOf: (offset: number) => 
     if (callOnly) {
       const first = n.childForFieldName('arguments')?.namedChildren.find((c) => c !== null && c.type !== 'comment');
       const on = first ? /^[\s(*&]*([A-Za-z_]\w*)/.exec(first.text)?.[1] : undefined;
-      for (const r of helperRows(calleeName(n))) if (r.op === 'read') out.reads.push({ bit: r.bit, side: r.side, entry: r.entry, line: line(n), expr: src(n), on });
+      const assert = underAssertion(n);
+      for (const r of helperRows(calleeName(n))) {
+        if (r.op === 'read') out.reads.push({ bit: r.bit, side: r.side, entry: r.entry, line: line(n), column: col(n), expr: src(n), on, ...(assert ? { assert } : {}) });
+      }
       return;
     }
     for (const side of [n.childForFieldName('left'), n.childForFieldName('right')]) {
-      for (const f of flagsIn(side)) if (f.bit) out.reads.push({ bit: f.bit, side: f.side, line: line(n), expr: src(n) });
+      for (const f of flagsIn(side)) if (f.bit) out.reads.push({ bit: f.bit, side: f.side, line: line(n), column: col(n), expr: src(n) });
     }
   }
 
@@ -356,8 +386,33 @@ export function functionPte(fn: Node, text: string, lineOf: (offset: number) => 
   out.made = [...made];
   out.tested = [...tested];
   out.cleared = [...cleared];
+  // A write to the local the function returns is its result too (`pte = pte_mkdirty(pte); … return pte;`).
+  for (const fl of out.flows) if (!fl.toReturn && fl.toTarget && returned.has(fl.toTarget)) fl.toReturn = true;
+  for (const w of out.writes) if (!w.inReturn && w.target && returned.has(w.target)) w.inReturn = true;
   out.values = [...values.values()].filter((v) => v.defs.length || v.stores.length);
   return out;
+}
+
+/** Is the read an assertion's argument (`WARN_ON_ONCE(pte_write(pte))`), not a use of the bit? */
+function underAssertion(n: Node): boolean {
+  for (let p = n.parent, i = 0; p && i < 12; p = p.parent, i++) {
+    if (p.type === 'call_expression' && ASSERTIONS.test(calleeName(p))) return true;
+    if (/statement$/.test(p.type)) return false;
+  }
+  return false;
+}
+
+/** The local a helper's result is assigned to (`pte = pte_mkdirty(pte)` → pte), through parentheses. */
+function targetOf(n: Node): string | undefined {
+  let c = n;
+  let p = n.parent;
+  while (p && (p.type === 'parenthesized_expression' || p.type === 'call_expression' || p.type === 'argument_list')) { c = p; p = p.parent; }
+  if (p?.type === 'assignment_expression' && p.childForFieldName('right')?.id === c.id) {
+    const l = p.childForFieldName('left');
+    return l?.type === 'identifier' ? l.text : undefined;
+  }
+  if (p?.type === 'init_declarator' && p.childForFieldName('value')?.id === c.id) return p.childForFieldName('declarator')?.text;
+  return undefined;
 }
 
 /** Is the node inside a return statement (its value is the function's result)? */
@@ -384,7 +439,7 @@ export function addCalleeFlows(functions: FunctionPte[]): void {
       if (!g || g === f) continue;
       for (const fl of returned.get(g.name) ?? []) {
         if (f.flows.some((x) => x.via === g.name && x.bit === fl.bit && x.from.line === c.line && x.from.expr.endsWith(fl.from.expr))) continue;
-        f.flows.push({ ...fl, from: { line: c.line, expr: `${c.expr}: ${fl.from.expr}` }, to: { line: c.line, expr: `${c.expr}: ${fl.to.expr}` }, via: g.name, toReturn: undefined });
+        f.flows.push({ ...fl, from: { line: c.line, expr: `${c.expr}: ${fl.from.expr}` }, to: { line: c.line, expr: `${c.expr}: ${fl.to.expr}` }, via: g.name, toReturn: undefined, toTarget: undefined });
       }
     }
   }

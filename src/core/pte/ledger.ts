@@ -168,7 +168,7 @@ export const VALUE_SOURCES: string[] = [
   'ptep_get_and_clear', 'ptep_get_and_clear_full', 'ptep_clear_flush', 'huge_ptep_clear_flush', 'huge_ptep_get_and_clear',
   'pmdp_invalidate', 'pmdp_huge_clear_flush', 'pmdp_huge_get_and_clear', 'pmdp_huge_get_and_clear_full',
   'ptep_modify_prot_start', 'pte_to_swp_entry', 'pmd_to_swp_entry', 'swp_entry_to_pte', 'swp_entry_to_pmd',
-  'mk_pte', 'mk_huge_pmd', 'mk_pmd', 'pfn_pte', 'pfn_pmd', 'folio_mk_pte', 'folio_mk_pmd', 'swp_entry', 'make_pte_marker',
+  'mk_pte', 'mk_huge_pmd', 'mk_pmd', 'pfn_pte', 'pfn_pmd', 'folio_mk_pte', 'folio_mk_pmd', 'mk_huge_pte', 'swp_entry', 'make_pte_marker',
   'migrate_pfn', 'hmm_pfn_from_pfn', 'hmm_pfn_from_page', 'pte_to_hmm_pfn_flags', 'pmd_to_hmm_pfn_flags',
 ];
 
@@ -178,6 +178,24 @@ export const VALUE_SOURCES: string[] = [
  * not one: mprotect writes a present pte back.
  */
 export const CLEARING_SOURCES = /^(ptep_get_and_clear|ptep_get_and_clear_full|ptep_clear_flush|huge_ptep_clear_flush|huge_ptep_get_and_clear|pmdp_invalidate|pmdp_huge_clear_flush|pmdp_huge_get_and_clear|pmdp_huge_get_and_clear_full)$/;
+
+/** Builders of a present pte or pmd from a page or pfn: a remover builds one. */
+export const PRESENT_BUILDERS = /^(mk_pte|mk_huge_pmd|mk_pmd|pfn_pte|pfn_pmd|folio_mk_pte|folio_mk_pmd|mk_huge_pte)$/;
+/** An entry turned into the stored pte (pmd) form: an encoder stores an entry. */
+export const ENTRY_TO_PTE = /^(swp_entry_to_pte|swp_entry_to_pmd)$/;
+/** Calls that store or build a pmd: the function works at pmd level. */
+export const PMD_MARK = /^(set_pmd_at|set_pmd|swp_entry_to_pmd)$/;
+/** Assertions: a bit read in their arguments is checked, not used. */
+export const ASSERTIONS = /^(WARN\w*|VM_WARN\w*|VM_BUG_ON\w*|BUG_ON)$/;
+/**
+ * Bits an entry kind carries only in some kernels: migration entries keep young and
+ * dirty since linux 6.1 (make_migration_entry_young/_dirty). A function that names none
+ * of these helpers is of an older era (its reads of young/dirty go to the folio).
+ */
+export const ERA_BITS: { entry: EntryKind; bits: Bit[]; evidence: string[] }[] = [
+  { entry: 'migration', bits: ['young', 'dirty'],
+    evidence: ['make_migration_entry_young', 'make_migration_entry_dirty', 'is_migration_entry_young', 'is_migration_entry_dirty'] },
+];
 
 /** Where page-table values and pfn-flag words go: the argument that is stored. */
 export const VALUE_SINKS: { name: string; arg: number; level: Level }[] = [
@@ -189,6 +207,9 @@ export const VALUE_SINKS: { name: string; arg: number; level: Level }[] = [
   { name: 'set_pmd_at', arg: 3, level: 'pmd' },
   { name: 'set_pmd', arg: 1, level: 'pmd' },
 ];
+
+/** Words that name a pfn-flag array or an entry read, for the walk's cheap interest test. */
+export const PFN_WORDS = ['src', 'dst', 'hmm_pfns', 'pfns', 'hmm_pfn', 'pmd_to_swp_entry'];
 
 /** A pfn-flag array a driver or the machinery stores into (`migrate->src[i] = mpfn`). */
 export const PFN_ARRAYS = /(?:->|\.)\s*(?:src|dst|hmm_pfns|pfns)\s*\[|\bhmm_pfns\s*\[|^\*\s*hmm_pfn\b/;
@@ -229,6 +250,9 @@ export const LEDGER_MENTION = new RegExp(`\\b(${[...new Set([
  * (!is_migration_entry_young(entry)) pte = pte_mkold(pte)`); the others by setting.
  */
 export const SET_ON_NEW_PTE: Bit[] = ['young'];
+
+/** Other names reviewers use for a bit (the `flags` NAME filter). */
+export const BIT_ALIASES: Record<string, Bit> = { anon_exclusive: 'exclusive', accessed: 'young', rw: 'write' };
 
 /** The human name of a bit, as reviewers write it. */
 export const BIT_LABEL: Record<Bit, string> = {

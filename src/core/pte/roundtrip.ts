@@ -14,7 +14,7 @@
 // it builds, and does not itself make that kind) never reads that bit back. Both ends
 // are named. With no remover among the inputs nothing is said.
 import type { Diagnostic } from '../model';
-import { BIT_LABEL, SET_ON_NEW_PTE, carriable, type Bit, type EntryKind, type Level } from './ledger';
+import { BIT_LABEL, ERA_BITS, SET_ON_NEW_PTE, carriable, type Bit, type EntryKind, type Level } from './ledger';
 import type { FunctionPte, Write } from './flow';
 
 const KIND_LABEL: Record<EntryKind, string> = {
@@ -22,8 +22,19 @@ const KIND_LABEL: Record<EntryKind, string> = {
 };
 const plural = (kind: EntryKind): string => `${KIND_LABEL[kind].replace(/y$/, 'ie')}s`;
 
-function diag(ruleId: string, line: number, fn: string, message: string, related: Diagnostic['related']): Diagnostic {
-  return { ruleId, severity: 'warning', message, line, column: 1, endLine: line, endColumn: 1, function: fn, related, flow: related };
+function diag(ruleId: string, at: { line: number; column?: number; expr: string }, fn: string, message: string, related: Diagnostic['related']): Diagnostic {
+  const column = at.column ?? 1;
+  return { ruleId, severity: 'warning', message, line: at.line, column, endLine: at.line, endColumn: column + at.expr.length, function: fn, related, flow: related };
+}
+
+/** Bits kind `k` can carry in this function's kernel era (ERA_BITS). */
+function carriableHere(f: FunctionPte, k: EntryKind): Set<Bit> {
+  const can = carriable(k);
+  for (const era of ERA_BITS) {
+    if (era.entry !== k || f.calls.some((c) => era.evidence.includes(c.name))) continue;
+    for (const b of era.bits) can.delete(b);
+  }
+  return can;
 }
 
 /** Bits that reach an entry from the old pte (or that an entry always gets). */
@@ -49,18 +60,22 @@ export function checkCarried(f: FunctionPte): Diagnostic[] {
   const kinds: EntryKind[] = f.made.filter((k) => k !== 'swap');
   if (!kinds.length && f.writes.some((w) => w.side === 'entry' && w.op === 'set' && w.entry === 'swap')) kinds.push('swap');
   if (!kinds.length || !f.storesEntry || !f.stores.length || !f.cleared.length) return [];
-  const can = new Set<Bit>(kinds.flatMap((k) => [...carriable(k)]));
+  const can = new Map(kinds.map((k) => [k, carriableHere(f, k)]));
   const carried = carriedFromOld(f);
   const out: Diagnostic[] = [];
-  const done = new Set<Bit>();
+  // The last read of each bit (the one nearest the store; earlier ones often feed the folio).
+  const last = new Map<Bit, (typeof f.reads)[number]>();
   for (const r of f.reads) {
-    // A bit of the old pte, or the page's anon-exclusive state (which the pte's entry must keep).
+    // A bit of the old pte, or the page's anon-exclusive state (which the pte's entry must keep);
+    // not an assertion's argument (WARN_ON_ONCE(pte_write(pte)) checks, it does not use).
     const old = (r.side === 'present' && !!r.on && f.cleared.includes(r.on)) || (r.side === 'page' && r.bit === 'exclusive');
-    if (!old || !can.has(r.bit) || carried.has(r.bit) || done.has(r.bit)) continue;
-    done.add(r.bit);
+    if (!old || r.assert || carried.has(r.bit) || ![...can.values()].some((c) => c.has(r.bit))) continue;
+    last.set(r.bit, r);
+  }
+  for (const r of [...last.values()].sort((a, b) => a.line - b.line)) {
     const store = f.stores.find((s) => s.line > r.line) ?? f.stores[f.stores.length - 1];
-    const kind = KIND_LABEL[kinds[0]];
-    out.push(diag('pte/bit-not-carried', r.line, f.name,
+    const kind = KIND_LABEL[kinds.find((k) => can.get(k)!.has(r.bit))!];
+    out.push(diag('pte/bit-not-carried', r, f.name,
       `${f.name}() reads ${BIT_LABEL[r.bit]} from the old pte (\`${r.expr}\`) but never carries it into the ${kind} it stores at line ${store.line}: `
       + `the bit is lost while the entry is in place`,
       [{ line: r.line, column: 1, message: `reads ${BIT_LABEL[r.bit]}: ${r.expr}` },
@@ -95,8 +110,14 @@ export function removes(f: FunctionPte): EntryKind[] {
 function restored(f: FunctionPte, kind: EntryKind): Set<Bit> {
   // Setting it back (or, for a bit a new pte already has, clearing it when the entry says so);
   // `else pte = pte_clear_soft_dirty(pte)` alone does not restore soft-dirty.
-  return new Set(f.flows.filter((fl) => fl.direction === 'decode' && (fl.fromEntry === kind || fl.fromEntry === 'swap')
+  const out = new Set(f.flows.filter((fl) => fl.direction === 'decode' && (fl.fromEntry === kind || fl.fromEntry === 'swap')
     && (fl.toOp === 'set' || SET_ON_NEW_PTE.includes(fl.bit))).map((fl) => fl.bit));
+  // A bit it always sets on the new pte (a driver that maps everything dirty and young) is not lost.
+  for (const w of f.writes) {
+    if ((w.side !== 'present' && w.side !== 'page') || w.op !== 'set') continue;
+    if (!f.flows.some((fl) => fl.to.line === w.line && fl.to.expr === w.expr)) out.add(w.bit);
+  }
+  return out;
 }
 
 /** pte/bit-not-restored over a set of files; findings keyed by path. */
@@ -124,7 +145,7 @@ export function checkRestored(files: { path: string; functions: FunctionPte[] }[
       if (said.has(key)) continue;
       said.add(key);
       const kind = KIND_LABEL[e.kind];
-      const d = diag('pte/bit-not-restored', e.w.line, e.at.fn.name,
+      const d = diag('pte/bit-not-restored', e.w, e.at.fn.name,
         `${e.at.fn.name}() carries ${BIT_LABEL[e.w.bit]} into the ${kind} (\`${e.w.expr}\`), but ${r.fn.name}(), which removes ${plural(e.kind)}, `
         + `never reads it back: the bit is lost when the entry is removed`,
         [{ line: e.w.line, column: 1, message: `carries ${BIT_LABEL[e.w.bit]} into the ${kind}: ${e.w.expr}` },
