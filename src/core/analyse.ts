@@ -8,6 +8,7 @@ import { analyseLocks, domainOf, lockHelper, type CalleeRelease, type LockFlowRe
 import type { Catalogue } from './locks/table';
 import type { FileAnalysis, FunctionAnalysis, Diagnostic, Unanalysed } from './model';
 import { scanReferences, type NameUse } from './parse/refs';
+import { lineOf, lineStarts } from './parse/lines';
 import type { FileSummary, FunctionSummary, SummaryCall } from './interproc/summary';
 import { CallIndex } from './interproc/handover';
 import { migrationPass, spansOf } from './migrate/file';
@@ -254,19 +255,6 @@ function summarise(o: FunctionOutcome, shape: { fileLocal: boolean; calls: { nam
     owners: o.outside?.owners ?? { taken: [], handed: [], opened: [] },
     lockHelperCalls: [...new Set(shape.calls.map((c) => c.name).filter((n) => lockHelper(n) && !catalogue.verbs.has(n)))],
   };
-}
-
-function lineStarts(text: string): number[] {
-  const out = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) out.push(i + 1);
-  return out;
-}
-
-function lineOf(starts: number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (starts[mid] <= offset) lo = mid; else hi = mid - 1; }
-  return lo + 1;
 }
 
 function functionsOf(root: Node): Node[] {

@@ -102,8 +102,7 @@ export function classify(files: FileFacts[]): Map<string, Map<number, MigrationI
   // 4. Machinery internals: file-local functions a definition of a catalogued API reaches.
   for (const list of byFile.values()) {
     const byName = new Map(list.map((d) => [d.fn.name, d]));
-    const callers = new Map<string, Set<string>>();
-    for (const d of list) for (const c of d.fn.calls) if (byName.has(c.name)) (callers.get(c.name) ?? callers.set(c.name, new Set()).get(c.name)!).add(d.fn.name);
+    const callers = callSites(list);
     // Only a file that defines a catalogued API is machinery; its walk ops are roots too.
     if (!list.some((d) => [...d.roles.values()].some((r) => r.evidence.some((e) => e.text.startsWith('defines '))))) continue;
     for (const rootRole of ['api', 'hmm-mirror'] as const) {
@@ -118,7 +117,7 @@ export function classify(files: FileFacts[]): Map<string, Map<number, MigrationI
           const t = byName.get(c.name);
           if (!t || inside.has(t.fn.name) || !t.fn.fileLocal) continue;
           // Called only from inside the machinery, or shows migration evidence of its own.
-          const onlyInside = [...(callers.get(t.fn.name) ?? [])].every((n) => inside.has(n) || n === t.fn.name);
+          const onlyInside = (callers.get(t.fn.name) ?? []).every((c) => inside.has(c.d.fn.name) || c.d.fn.name === t.fn.name);
           const evident = rootRole === 'api' ? ['caller', 'helper', 'entry'].some((r) => t.roles.has(r as MigrationRole)) : t.roles.has('hmm-mirror');
           if (!onlyInside && !evident) continue;
           inside.add(t.fn.name);
@@ -139,13 +138,12 @@ export function classify(files: FileFacts[]): Map<string, Map<number, MigrationI
   // evidence is the call line, as for machinery internals. Repeated until nothing changes
   // (bounded: each round adds at least one function or stops).
   for (const list of byFile.values()) {
-    const callers = new Map<string, { d: Draft; line: number }[]>();
-    for (const d of list) for (const c of d.fn.calls) if (c.name !== d.fn.name) (callers.get(c.name) ?? callers.set(c.name, []).get(c.name)!).push({ d, line: c.line });
+    const callers = callSites(list);
     const isCopyHelper = (d: Draft): boolean => PRECEDENCE.find((r) => d.roles.has(r)) === 'helper' && d.roles.get('helper')!.phases.has('copy');
     for (let changed = true; changed;) {
       changed = false;
       for (const t of list) {
-        const by = callers.get(t.fn.name) ?? [];
+        const by = (callers.get(t.fn.name) ?? []).filter((c) => c.d.fn.name !== t.fn.name);
         if (!t.fn.fileLocal || !t.fn.pageish || t.roles.size || !by.length || !by.every((c) => isCopyHelper(c.d))) continue;
         for (const c of by) add(t, 'helper', { line: c.line, text: `copy plumbing: called by copy helper ${c.d.fn.name}()` }, 'copy');
         changed = true;
@@ -159,6 +157,13 @@ export function classify(files: FileFacts[]): Map<string, Map<number, MigrationI
     for (const d of list) m.set(d.fn.startLine, decide(d));
     out.set(path, m);
   }
+  return out;
+}
+
+/** Same-file call sites by callee name: who calls it, and at which line. */
+function callSites(list: Draft[]): Map<string, { d: Draft; line: number }[]> {
+  const out = new Map<string, { d: Draft; line: number }[]>();
+  for (const d of list) for (const c of d.fn.calls) (out.get(c.name) ?? out.set(c.name, []).get(c.name)!).push({ d, line: c.line });
   return out;
 }
 

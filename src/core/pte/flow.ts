@@ -328,7 +328,7 @@ export function functionPte(fn: Node, text: string, lineOf: (offset: number) => 
           noteAssign(lhs, rhs, n);
           if (op === '&=') {
             // `x &= ~FLAG` clears the flag.
-            for (const f of clearedFlags(rhs)) if (f.row.bit) addWrite({ bit: f.row.bit, side: f.row.side, op: 'clear', line: line(n), column: col(n), expr: src(n) }, guards, guardSet);
+            for (const f of clearedFlags(rhs)) if (f.bit) addWrite({ bit: f.bit, side: f.side, op: 'clear', line: line(n), column: col(n), expr: src(n) }, guards, guardSet);
             return;
           }
           const t = oneLine(src(lhs), 60);
@@ -461,20 +461,19 @@ function hasWrite(n: Node): boolean {
   return false;
 }
 
-function hasFlag(n: Node): boolean {
-  if (n.type === 'identifier') return !!flagRow(n.text)?.bit;
-  return n.namedChildren.some((c) => c !== null && hasFlag(c));
+/** Every flag constant named in the subtree (flags of no bit included). */
+function flagRowsIn(n: Node, acc: NonNullable<ReturnType<typeof flagRow>>[] = []): NonNullable<ReturnType<typeof flagRow>>[] {
+  if (n.type === 'identifier') { const row = flagRow(n.text); if (row) acc.push(row); return acc; }
+  for (const c of n.namedChildren) if (c) flagRowsIn(c, acc);
+  return acc;
 }
 
-function clearedFlags(rhs: Node): { row: NonNullable<ReturnType<typeof flagRow>> }[] {
-  const out: { row: NonNullable<ReturnType<typeof flagRow>> }[] = [];
-  const visit = (n: Node): void => {
-    if (n.type === 'identifier') { const row = flagRow(n.text); if (row) out.push({ row }); return; }
-    for (const c of n.namedChildren) if (c) visit(c);
-  };
-  if (rhs.type === 'unary_expression' && rhs.text.trim().startsWith('~')) visit(rhs);
-  return out;
-}
+/** Does the subtree name a flag that stands for a bit? */
+const hasFlag = (n: Node): boolean => flagRowsIn(n).some((r) => r.bit);
+
+/** The flags a `~…` mask names (`x &= ~HMM_PFN_WRITE` clears them); none for any other value. */
+const clearedFlags = (rhs: Node): NonNullable<ReturnType<typeof flagRow>>[] =>
+  (rhs.type === 'unary_expression' && rhs.text.trim().startsWith('~') ? flagRowsIn(rhs) : []);
 
 /** Under `~` (a mask being cleared) or `!`: not a set. */
 function underNot(n: Node): boolean {

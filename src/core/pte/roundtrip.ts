@@ -37,6 +37,11 @@ function carriableHere(f: FunctionPte, k: EntryKind): Set<Bit> {
   return can;
 }
 
+/** A write no read of its bit leads to: the function always does it. */
+function unconditional(f: FunctionPte, w: Write): boolean {
+  return !f.flows.some((fl) => fl.bit === w.bit && fl.to.line === w.line && fl.to.expr === w.expr);
+}
+
 /** Bits that reach an entry from the old pte (or that an entry always gets). */
 function carriedFromOld(f: FunctionPte): Set<Bit> {
   const out = new Set<Bit>();
@@ -47,10 +52,7 @@ function carriedFromOld(f: FunctionPte): Set<Bit> {
     // pte_write() → MIGRATE_PFN_WRITE, then mpfn & MIGRATE_PFN_WRITE → make_writable_migration_entry().
     if (fl.fromSide === 'pfnflag' && f.flows.some((c) => c.bit === fl.bit && c.direction === 'convert' && old(c.fromSide) && c.toSide === 'pfnflag')) out.add(fl.bit);
   }
-  for (const w of f.writes) {
-    if (w.side !== 'entry' || w.op !== 'set') continue;
-    if (!f.flows.some((fl) => fl.bit === w.bit && fl.to.line === w.line && fl.to.expr === w.expr)) out.add(w.bit);
-  }
+  for (const w of f.writes) if (w.side === 'entry' && w.op === 'set' && unconditional(f, w)) out.add(w.bit);
   return out;
 }
 
@@ -113,10 +115,7 @@ function restored(f: FunctionPte, kind: EntryKind): Set<Bit> {
   const out = new Set(f.flows.filter((fl) => fl.direction === 'decode' && (fl.fromEntry === kind || fl.fromEntry === 'swap')
     && (fl.toOp === 'set' || SET_ON_NEW_PTE.includes(fl.bit))).map((fl) => fl.bit));
   // A bit it always sets on the new pte (a driver that maps everything dirty and young) is not lost.
-  for (const w of f.writes) {
-    if ((w.side !== 'present' && w.side !== 'page') || w.op !== 'set') continue;
-    if (!f.flows.some((fl) => fl.to.line === w.line && fl.to.expr === w.expr)) out.add(w.bit);
-  }
+  for (const w of f.writes) if ((w.side === 'present' || w.side === 'page') && w.op === 'set' && unconditional(f, w)) out.add(w.bit);
   return out;
 }
 

@@ -4,6 +4,7 @@
 // (comments, strings and # lines blanked, so #define lines are not sites), so a whole
 // tree is scanned without parsing. `hmm-lens flags` prints them.
 import { codeOnly } from '../parse/code';
+import { lineOf, lineStarts } from '../parse/lines';
 import { FLAGS, HELPERS, BITS, BIT_ALIASES, type Bit } from './ledger';
 
 export type SiteOp = 'set' | 'test' | 'clear';
@@ -57,8 +58,7 @@ export function flagSites(text: string, filter?: string): FlagSite[] {
   // Most files of a tree name nothing of the ledger: test the raw text before blanking it.
   if (!ANY_NAME.test(text)) return [];
   const code = codeOnly(text);
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
+  const starts = lineStarts(text);
   const fns = functionSpans(code);
   const out: FlagSite[] = [];
   const wanted = filter ? bitOf(filter) : undefined;
@@ -81,7 +81,7 @@ export function flagSites(text: string, filter?: string): FlagSite[] {
       site = { bit: h.bit, family: 'helper', op: h.op };
     }
     if (!siteMatches(filter, { name, bit: site.bit })) continue;
-    const line = lineAt(starts, at);
+    const line = lineOf(starts, at);
     out.push({ name, ...site, line, column: at - starts[line - 1] + 1, function: fn?.name ?? '', text: text.slice(starts[line - 1], (starts[line] ?? text.length + 1) - 1).trim() });
   }
   return out;
@@ -181,16 +181,6 @@ function functionSpans(code: string): { name: string; open: number; close: numbe
     } else if (c === ';' && depth === 0) lastTop = i + 1;
   }
   return out;
-}
-
-function lineAt(starts: number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid; else hi = mid - 1;
-  }
-  return lo + 1;
 }
 
 /** Text listing, grouped by name: `  set   path:line  fn()  source`. */
