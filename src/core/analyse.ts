@@ -1,12 +1,12 @@
 // One file in, its annotation model out. Never throws: a function that cannot
 // be parsed or analysed is listed in `unanalysed` with the reason.
-import type { CParser, Node } from './parse/parser';
+import type { CParser, Node, Tree } from './parse/parser';
 import { maskKernelSource, type AnnotationNote, type MaskResult } from './parse/mask';
 import { firstBranchOnly } from './parse/preproc';
 import { buildCfg, declName } from './flow/cfg';
 import { analyseLocks, domainOf, lockHelper, type CalleeRelease, type LockFlowResult, type OutsideView } from './flow/lockflow';
 import type { Catalogue } from './locks/table';
-import type { FileAnalysis, FunctionAnalysis, Diagnostic, Unanalysed } from './model';
+import type { FileAnalysis, FunctionAnalysis, Diagnostic, HeldRange, Unanalysed } from './model';
 import { scanReferences, type NameUse } from './parse/refs';
 import { lineOf, lineStarts } from './parse/lines';
 import type { FileSummary, FunctionSummary, SummaryCall } from './interproc/summary';
@@ -20,6 +20,8 @@ import { checkCarried, checkRestored } from './pte/roundtrip';
 
 export interface AnalyseOptions {
   catalogue: Catalogue;
+  /** The editor's incremental state (core/incremental.ts); the CLI has none. */
+  session?: AnalyseSession;
   /** Per-function step budget of the lock analysis. */
   maxSteps?: number;
   /** Bit flows and the pte/ rules (default on; the benchmark turns them off to price them). */
@@ -28,6 +30,29 @@ export interface AnalyseOptions {
 
 const CONTAINERS = new Set(['translation_unit', 'preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif',
   'preproc_elifdef', 'linkage_specification', 'declaration_list', 'ERROR']);
+
+/**
+ * What an editor keeps between two analyses of one document: a tree of the masked text
+ * it keeps current with tree.edit (owned and deleted by the caller), and each function's
+ * own results keyed by its position and text, so that an edit re-analyses only the
+ * functions it touched. Everything that depends on other functions (second pass,
+ * cross-function findings, migration roles, callee flows) is recomputed every time.
+ */
+export interface AnalyseSession {
+  tree?: Tree;
+  /** The pre-pass of this very text, when the caller already ran it (to diff and re-parse). */
+  mask?: MaskResult;
+  memo: FunctionMemo;
+}
+
+export interface FunctionMemo {
+  locks: Map<string, FunctionOutcome>;
+  pte: Map<string, FunctionPte>;
+  /** Functions analysed afresh (not found in the memo) by the last run: what the benchmark prints. */
+  fresh: number;
+}
+
+export function newMemo(): FunctionMemo { return { locks: new Map(), pte: new Map(), fresh: 0 }; }
 
 /** One file's analysis, and what it tells the cross-function check, the migration classifier and the round trip. */
 export interface FileResult { analysis: FileAnalysis; summary: FileSummary; migration: FileFacts; pte: FilePte }
@@ -93,7 +118,7 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
   const pte: FilePte = { path, functions: [] };
   let mask: MaskResult;
   try {
-    mask = maskKernelSource(text);
+    mask = opts.session?.mask ?? maskKernelSource(text);
   } catch (e) {
     result.unanalysed.push({ startLine: 1, endLine: lineCount(text), reason: `pre-pass failed: ${(e as Error).message}` });
     return { analysis: result, summary, migration, pte };
@@ -104,11 +129,23 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
   const header = path.endsWith('.h');
   const starts = lineStarts(text);
   const outcomes: FunctionOutcome[] = [];
-  const parsed = parser.withTree(mask.text, (tree) => {
+  const memo = opts.session?.memo;
+  const nextLocks = new Map<string, FunctionOutcome>();
+  const nextPte = new Map<string, FunctionPte>();
+  let fresh = 0;
+  const withTree = <T>(fn: (tree: Tree) => T): T | undefined => (opts.session?.tree ? fn(opts.session.tree) : parser.withTree(mask.text, fn));
+  const parsed = withTree((tree) => {
     const fns = functionsOf(tree.rootNode);
     const spans = spansOf(fns, mask.text, header);
     fns.forEach((fn, i) => {
-      const o = analyseFunction(parser, fn, text, mask, opts);
+      let o: FunctionOutcome;
+      if (memo) {
+        const key = memoKey(fn, text);
+        const old = memo.locks.get(key);
+        if (old) o = copyOutcome(old);
+        else { o = analyseFunction(parser, fn, text, mask, opts); fresh++; }
+        nextLocks.set(key, old ?? copyOutcome(o));
+      } else o = analyseFunction(parser, fn, text, mask, opts);
       o.shape = { fileLocal: spans[i].fileLocal, calls: callsWithin(refs.calls, spans[i].bodyStart, spans[i].end, starts) };
       outcomes.push(o);
     });
@@ -130,7 +167,13 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
       const span = spans[i];
       try {
         interest ??= interestOf([...new Set(spans.map((x) => x.name).filter((x) => /^[A-Za-z_]\w*$/.test(x)))]);
-        const f = functionPte(fns[i], text, (off) => lineOf(starts, off), span.name, interest);
+        let f: FunctionPte;
+        if (memo) {
+          const key = `${interest.source}\n${memoKey(fns[i], text)}`;
+          const old = memo.pte.get(key);
+          f = old ? { ...old, flows: [...old.flows] } : functionPte(fns[i], text, (off) => lineOf(starts, off), span.name, interest);
+          nextPte.set(key, old ?? { ...f, flows: [...f.flows] });
+        } else f = functionPte(fns[i], text, (off) => lineOf(starts, off), span.name, interest);
         pte.functions.push(f);
         result.diagnostics.push(...checkCarried(f));
         if (f.truncated) result.unanalysed.push({ startLine: span.startLine, endLine: span.endLine, reason: `${span.name}(): ${f.truncated}` });
@@ -182,6 +225,7 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
     const again = o.rerun(calleeReleases, calleeAcquires);
     o.diagnostics = again.diagnostics;
     o.fn.lockPairs = again.pairs;
+    setHeld(o.fn, again.held);
     o.outside = again.outside;
   }
   for (const out of outcomes) {
@@ -196,6 +240,7 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
     }
   }
   if (!parsed) result.unanalysed.push({ startLine: 1, endLine: lineCount(text), reason: 'the parser gave no tree' });
+  if (memo) { memo.locks = nextLocks; memo.pte = nextPte; memo.fresh = fresh; }
   const pteAt = new Map(pte.functions.map((f) => [f.startLine, f]));
   for (const f of result.functions) {
     const p = pteAt.get(f.startLine);
@@ -271,7 +316,7 @@ function functionsOf(root: Node): Node[] {
   return out;
 }
 
-interface FunctionOutcome {
+export interface FunctionOutcome {
   fn: FunctionAnalysis; diagnostics: Diagnostic[]; unanalysed?: Unanalysed;
   callerReleases?: CalleeRelease[];
   outside?: OutsideView;
@@ -328,6 +373,7 @@ function analyseFunction(parser: CParser, fn: Node, text: string, mask: MaskResu
     const r = analyseLocks(cfg, { name, annotations, maxSteps: opts.maxSteps, acquireWrapper, wrapperDomain, lockedCallbacks });
     if (r.overBudget) return skip(r.overBudget);
     info.lockPairs = r.pairs;
+    setHeld(info, r.held);
     const calls = [...new Set(cfg.nodes.flatMap((n) => n.events.flatMap((e) => (e.t === 'call' ? [e.name] : []))))];
     return {
       fn: info, diagnostics: r.diagnostics, callerReleases: r.callerReleases, calls,
@@ -355,6 +401,21 @@ function analyseFunction(parser: CParser, fn: Node, text: string, mask: MaskResu
   } catch (e) {
     return skip(`not analysed: internal error (${(e as Error).message})`);
   }
+}
+
+/** A function's memo key: where it starts and its text (its results hold lines and columns, no offsets). */
+function memoKey(fn: Node, text: string): string {
+  return `${fn.startPosition.row}:${fn.startPosition.column}\n${text.slice(fn.startIndex, fn.endIndex)}`;
+}
+
+/** The later passes assign to an outcome's fields (second pass, held ranges, flows): they get a copy. */
+function copyOutcome(o: FunctionOutcome): FunctionOutcome {
+  return { ...o, fn: { ...o.fn }, diagnostics: [...o.diagnostics] };
+}
+
+function setHeld(fn: FunctionAnalysis, held: HeldRange[] | undefined): void {
+  if (held?.length) fn.held = held;
+  else delete fn.held;
 }
 
 function firstErrorLine(n: Node): number {

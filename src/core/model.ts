@@ -26,6 +26,9 @@ export interface LockPair {
   releases: ReleaseRef[];
 }
 
+/** A lock held over lines [from, to] (1-based, inclusive) on some path through the function. */
+export interface HeldRange { lock: string; kind: string; from: number; to: number }
+
 export type Severity = 'error' | 'warning' | 'note';
 
 export interface PathStep {
@@ -57,6 +60,8 @@ export interface FunctionAnalysis {
   startLine: number;
   endLine: number;
   lockPairs: LockPair[];
+  /** Where each lock is held (optional: only functions that take or drop a lock). */
+  held?: HeldRange[];
   /** Role in page migration (README "Migration roles"). */
   migration?: MigrationInfo;
   /** Page-table bits that flow from a read to a write of the same bit (README "Bit flows"). */

@@ -17,7 +17,8 @@
 import type { Cfg, CfgNode, Event, Atom, Site } from './cfg';
 import { EXIT } from './cfg';
 import { dependsOn, lastName, rootOf, type ValueClass } from './expr';
-import type { Diagnostic, LockPair, PathStep } from '../model';
+import type { Diagnostic, HeldRange, LockPair, PathStep } from '../model';
+import { heldRanges } from './held';
 
 type Fact = ValueClass | 'T' | 'F';
 
@@ -100,6 +101,8 @@ export interface LockFlowResult {
   callerReleases?: CalleeRelease[];
   /** What the cross-function check needs (see interproc/handover.ts). */
   outside?: OutsideView;
+  /** Lines where each lock is held on some path (the editor's held-lock marking). */
+  held?: HeldRange[];
 }
 
 /**
@@ -264,6 +267,7 @@ class LockFlow {
     this.checkUnheldReleases();
     return {
       pairs: this.pairList(), diagnostics: [...this.diags.values()],
+      held: this.held(),
       callerReleases: this.droppedForCaller(),
       outside: {
         calls: [...this.callLocks.values()],
@@ -1395,6 +1399,22 @@ class LockFlow {
     let p = this.pairs.get(id);
     if (!p) { p = { lock: expr, kind, acquire, releases: new Map() }; this.pairs.set(id, p); }
     p.releases.set(siteKey(release), release);
+  }
+
+  /**
+   * Per CFG line, the locks held when control is there: held on entry to the line's node, or
+   * on entry to a successor (so the acquire's own line counts, and so does the release's).
+   */
+  private held(): HeldRange[] {
+    const at: { line: number; locks: { lock: string; kind: string }[] }[] = [];
+    const heldIn = (id: number): Entry[] => [...this.inStates[id].values()]
+      .flatMap((s) => [...s.locks.values()].filter((e) => e.status === 'held'));
+    for (const n of this.cfg.nodes) {
+      if (n.line <= 0 || n.kind === 'dead' || this.inStates[n.id].size === 0) continue;
+      const entries = [...heldIn(n.id), ...n.succ.flatMap(heldIn)];
+      at.push({ line: n.line, locks: entries.map((e) => ({ lock: e.expr, kind: e.kind })) });
+    }
+    return heldRanges(at);
   }
 
   private pairList(): LockPair[] {

@@ -3,13 +3,13 @@
 // newlines are kept, so a match's offset is its offset in the original text.
 
 export function codeOnly(text: string): string {
-  const out = text.split('');
+  // Blanked ranges are collected and applied once: a per-character copy of the file cost
+  // more than the scan itself.
+  const ranges: [number, number][] = [];
   const n = text.length;
   let lineStart = true;
   let directive = false;
-  const blank = (from: number, to: number): void => {
-    for (let k = from; k < to && k < n; k++) if (out[k] !== '\n') out[k] = ' ';
-  };
+  const blank = (from: number, to: number): void => { if (from < to) ranges.push([from, Math.min(to, n)]); };
   for (let i = 0; i < n;) {
     const c = text[i];
     if (c === '\n') {
@@ -18,9 +18,16 @@ export function codeOnly(text: string): string {
       i++;
       continue;
     }
-    if (directive) { out[i] = ' '; i++; continue; }
+    if (directive) {
+      // The rest of the line (a continued directive goes on at the next '\n' test).
+      let e = text.indexOf('\n', i);
+      if (e < 0) e = n;
+      blank(i, e);
+      i = e;
+      continue;
+    }
     if (c === ' ' || c === '\t' || c === '\r') { i++; continue; }
-    if (c === '#' && lineStart) { directive = true; out[i] = ' '; i++; continue; }
+    if (c === '#' && lineStart) { directive = true; continue; }
     lineStart = false;
     if (c === '/' && text[i + 1] === '*') {
       const end = text.indexOf('*/', i + 2);
@@ -45,5 +52,20 @@ export function codeOnly(text: string): string {
     }
     i++;
   }
-  return out.join('');
+  if (!ranges.length) return text;
+  const parts: string[] = [];
+  let prev = 0;
+  for (const [from, to] of ranges) {
+    if (to <= prev) continue;
+    const s = Math.max(from, prev);
+    parts.push(text.slice(prev, s), spaces(text.slice(s, to)));
+    prev = to;
+  }
+  parts.push(text.slice(prev));
+  return parts.join('');
+}
+
+/** The same length of spaces, newlines kept. */
+function spaces(s: string): string {
+  return s.indexOf('\n') < 0 ? ' '.repeat(s.length) : s.split('\n').map((l) => ' '.repeat(l.length)).join('\n');
 }

@@ -85,12 +85,35 @@ export function splitArgs(text: string, open: number, close: number): [number, n
 }
 
 /** Replace [from, to) with spaces, keeping newlines. */
-function blank(buf: string[], from: number, to: number): void {
-  for (let i = from; i < to; i++) if (buf[i] !== '\n') buf[i] = ' ';
+/**
+ * The characters the pre-pass changes, applied in one go at the end. Sparse on purpose: a
+ * file changes in a few hundred places, and copying it into a per-character array (and
+ * joining it back) cost more than the whole scan, on every keystroke in the editor.
+ */
+class Patches {
+  private readonly at = new Map<number, string>();
+  constructor(private readonly text: string) {}
+  set(i: number, c: string): void { this.at.set(i, c); }
+  get(i: number): string { return this.at.get(i) ?? this.text[i]; }
+  build(): string {
+    if (this.at.size === 0) return this.text;
+    const parts: string[] = [];
+    let prev = 0;
+    for (const i of [...this.at.keys()].sort((a, b) => a - b)) {
+      parts.push(this.text.slice(prev, i), this.at.get(i)!);
+      prev = i + 1;
+    }
+    parts.push(this.text.slice(prev));
+    return parts.join('');
+  }
 }
 
-function write(buf: string[], at: number, s: string): void {
-  for (let i = 0; i < s.length; i++) buf[at + i] = s[i];
+function blank(buf: Patches, from: number, to: number): void {
+  for (let i = from; i < to; i++) if (buf.get(i) !== '\n') buf.set(i, ' ');
+}
+
+function write(buf: Patches, at: number, s: string): void {
+  for (let i = 0; i < s.length; i++) buf.set(at + i, s[i]);
 }
 
 function isIdentChar(c: number): boolean {
@@ -108,7 +131,7 @@ function skipSpace(text: string, i: number): number {
 }
 
 export function maskKernelSource(text: string): MaskResult {
-  const buf = text.split('');
+  const buf = new Patches(text);
   const annotations: AnnotationNote[] = [];
   const loopMacros = new Map<number, LoopMacroNote>();
   const words = new Set(ATTRIBUTE_WORDS);
@@ -158,7 +181,7 @@ export function maskKernelSource(text: string): MaskResult {
       const close = matchParen(text, open);
       if (close < 0) continue;
       const args = splitArgs(text, open, close);
-      if (args.length >= 2) { blank(buf, args[0][0], args[0][1]); buf[args[0][0]] = '0'; }
+      if (args.length >= 2) { blank(buf, args[0][0], args[0][1]); buf.set(args[0][0], '0'); }
       continue;
     }
     if (/^(COMPAT_)?SYSCALL_DEFINE[0-6]$/.test(name)) { maskSyscall(text, buf, at, name, open); continue; }
@@ -181,7 +204,7 @@ export function maskKernelSource(text: string): MaskResult {
       });
     }
   }
-  return { text: buf.join(''), annotations, loopMacros };
+  return { text: buf.build(), annotations, loopMacros };
 }
 
 /**
@@ -189,7 +212,7 @@ export function maskKernelSource(text: string): MaskResult {
  * next function's header and that function is lost. Blanked when the macro starts at column 0,
  * is all capitals, and neither `;`, `{` nor `,` follows it (a `DEFINE_X(a)\n{` header stays).
  */
-function maskBareMacroLine(text: string, buf: string[], at: number, name: string, open: number): boolean {
+function maskBareMacroLine(text: string, buf: Patches, at: number, name: string, open: number): boolean {
   if (at > 0 && text[at - 1] !== '\n') return false;
   if (!/^[A-Z][A-Z0-9_]+$/.test(name) || (at > 1 && text[at - 2] === '\\')) return false;
   const close = matchParen(text, open);
@@ -203,7 +226,7 @@ function maskBareMacroLine(text: string, buf: string[], at: number, name: string
 }
 
 /** `container_of(p, struct T, m)`: blank `struct` when it stands alone as a macro argument. */
-function maskTypeArg(text: string, buf: string[], at: number, end: number): void {
+function maskTypeArg(text: string, buf: Patches, at: number, end: number): void {
   let b = at - 1;
   while (b >= 0 && /\s/.test(text[b])) b--; // the argument may start a continuation line
   if (b < 0 || (text[b] !== ',' && text[b] !== '(')) return;
@@ -227,7 +250,7 @@ function maskTypeArg(text: string, buf: string[], at: number, end: number): void
  * `SYSCALL_DEFINE3(name, T1, a1, T2, a2)` → `long name(  T1  a1, T2  a2)`, same length.
  * The name moves left (same line); the commas between a type and its name become spaces.
  */
-function maskSyscall(text: string, buf: string[], at: number, _name: string, open: number): void {
+function maskSyscall(text: string, buf: Patches, at: number, _name: string, open: number): void {
   const close = matchParen(text, open);
   if (close < 0) return;
   const args = splitArgs(text, open, close);
@@ -236,5 +259,5 @@ function maskSyscall(text: string, buf: string[], at: number, _name: string, ope
   const nameEnd = args.length > 1 ? args[0][1] + 1 : close;
   blank(buf, at, nameEnd);
   write(buf, at, `long ${fname}(`);
-  for (let k = 1; k < args.length - 1; k += 2) buf[args[k][1]] = ' ';
+  for (let k = 1; k < args.length - 1; k += 2) buf.set(args[k][1], ' ');
 }
