@@ -15,6 +15,8 @@ const common = {
 
 mkdirSync('dist', { recursive: true });
 await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' });
+// The extension: one file, `vscode` provided by the editor; it loads the .wasm files from dist/.
+await build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', sourcemap: false });
 for (const [from, to] of [
   ['node_modules/web-tree-sitter/tree-sitter.wasm', 'dist/tree-sitter.wasm'],
   ['node_modules/tree-sitter-c/tree-sitter-c.wasm', 'dist/tree-sitter-c.wasm'],
@@ -27,3 +29,7 @@ if (tests.length) await build({ ...common, entryPoints: tests, outdir: 'out/test
 const bench = readdirSync('test/bench', { withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith('.ts'))
   .map((e) => join('test/bench', e.name));
 if (bench.length) await build({ ...common, entryPoints: bench, outdir: 'out/bench' });
+// Editor tests: the extension-host suite (mocha is loaded at run time from node_modules,
+// inside code-server's extension host) and the driver scripts (playwright-core, Node).
+await build({ ...common, entryPoints: ['test/editor/suite/index.ts'], outdir: 'out/editor/suite', external: ['vscode', 'mocha'] });
+await build({ ...common, entryPoints: ['test/editor/host.ts', 'test/editor/ui.ts'], outdir: 'out/editor', external: ['vscode', 'playwright-core'] });

@@ -9,7 +9,7 @@ import { toSarif } from '../core/report/sarif';
 import { toText } from '../core/report/text';
 import { SCHEMA_VERSION, type FileAnalysis } from '../core/model';
 import { collectFiles, readText, findConfig, InputError } from './inputs';
-import { loadWasm } from './wasm';
+import { loadWasm } from '../host/wasm';
 import { mapWorkspace } from '../core/migrate/workspace';
 import { mapToText } from '../core/migrate/map';
 import { flagSites, knownFilter, sitesToText } from '../core/pte/sites';

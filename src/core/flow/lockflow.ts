@@ -19,6 +19,7 @@ import { EXIT } from './cfg';
 import { dependsOn, lastName, rootOf, type ValueClass } from './expr';
 import type { Diagnostic, HeldRange, LockPair, PathStep } from '../model';
 import { heldRanges } from './held';
+import { LOCKED_FLAG, LOCKED_PAGE_ENCODING } from '../locks/catalogue';
 
 type Fact = ValueClass | 'T' | 'F';
 
@@ -736,6 +737,10 @@ class LockFlow {
         if (e.status !== 'held') continue;
         if (e.expr === rhs || e.resultVar === rhs) t.locks.set(k, { ...e, escaped: true });
         else if (e.expr.startsWith(`${rhs}->`)) t.locks.set(k, toCaller ? { ...e, escaped: true } : { ...e, escapedByResult: true, storedObject: true });
+        // A locked page put into the caller's migration pfn array goes with its lock.
+        else if (toCaller && domainOf(k) === 'pagelock' && LOCKED_PAGE_ENCODING.test(rhs) && dependsOn(rhs, e.expr)) t.locks.set(k, { ...e, escaped: true });
+        // `*pfns |= HMM_PFN_LOCKED` (2017): the entry says "its page is locked"; the lock is the array's now.
+        else if (domainOf(k) === 'pagelock' && LOCKED_FLAG.test(rhs) && !/^[A-Za-z_]\w*$/.test(target)) t.locks.set(k, { ...e, escaped: true });
       }
     }
     // `batch[n++] = folio;`, `*src = migrate_pfn(page_to_pfn(page)) | MIGRATE_PFN_LOCKED`: the locked

@@ -306,6 +306,15 @@ export const LOCK_CONSUMERS: LockConsumer[] = [
 ];
 
 /**
+ * Encodings that put a locked page into a migration pfn array (`args->dst[i] =
+ * migrate_pfn(page_to_pfn(dpage))`, the 2017 `MIGRATE_PFN_LOCKED`): stored into the
+ * caller's memory this way, the page lock goes with it to migrate_vma_pages/finalize,
+ * which unlock it. A driver's copy helper that returns right after is not leaking.
+ */
+export const LOCKED_FLAG: RegExp = /\b(?:MIGRATE_PFN_LOCKED|HMM_PFN_LOCKED)\b/;
+export const LOCKED_PAGE_ENCODING: RegExp = /\b(?:migrate_pfn|hmm_pfn_from_page|hmm_migrate_pfn)\s*\(|\b(?:MIGRATE_PFN_LOCKED|HMM_PFN_LOCKED)\b/;
+
+/**
  * Functions whose contract is to return with a lock held although nothing in
  * their name or annotations says so (`__pte_offset_map()` returns with RCU held
  * until pte_unmap()). Their own definitions are not reported.

@@ -35,13 +35,7 @@ export function mapWorkspace(input: WorkspaceInput): WorkspaceMap {
     if (MIGRATION_MENTION.test(text)) facts.push(migrationFactsOf(input.parser, f, text, input.catalogue));
     else if (f.endsWith('.c')) rest.push(f);
   }
-  const roles = classify(facts);
-  const wanted = new Set<string>();
-  for (const ff of facts) {
-    // A callback registered here may be defined in a file with no migration word of its own.
-    for (const r of ff.registrations) if (!ff.functions.some((fn) => fn.name === r.fn)) wanted.add(r.fn);
-    for (const fn of ff.functions) if (!fn.fileLocal && (roles.get(ff.path)?.get(fn.startLine)?.role ?? 'none') !== 'none') wanted.add(fn.name);
-  }
+  const wanted = wantedNames(facts);
   if (wanted.size) {
     for (const f of rest) {
       const text = input.read(f);
@@ -52,8 +46,24 @@ export function mapWorkspace(input: WorkspaceInput): WorkspaceMap {
   return { ...map, files: input.files.length - skipped.length, skipped };
 }
 
+/**
+ * The names a file with no migration word must name to matter: callbacks registered
+ * elsewhere and defined away from their registration, and the global related functions
+ * (their callers belong on the map).
+ */
+export function wantedNames(facts: FileFacts[]): Set<string> {
+  const roles = classify(facts);
+  const wanted = new Set<string>();
+  for (const ff of facts) {
+    // A callback registered here may be defined in a file with no migration word of its own.
+    for (const r of ff.registrations) if (!ff.functions.some((fn) => fn.name === r.fn)) wanted.add(r.fn);
+    for (const fn of ff.functions) if (!fn.fileLocal && (roles.get(ff.path)?.get(fn.startLine)?.role ?? 'none') !== 'none') wanted.add(fn.name);
+  }
+  return wanted;
+}
+
 /** Does the text name one of `names` as an identifier? */
-function namesAny(text: string, names: Set<string>): boolean {
+export function namesAny(text: string, names: Set<string>): boolean {
   const re = /[A-Za-z_]\w*/g;
   let m: RegExpExecArray | null;
   while ((m = re.exec(text)) !== null) if (names.has(m[0])) return true;

@@ -1,4 +1,4 @@
-// Finds the two .wasm files: next to the bundle (dist/) when installed, else in node_modules.
+// Finds the two .wasm files (shared by the CLI and the extension, both Node adapters):
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ParserWasm } from '../core/parse/parser';

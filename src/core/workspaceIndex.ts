@@ -1,0 +1,39 @@
+// What the editor's workspace index keeps per file and how it is combined, as pure
+// functions (the extension does the I/O and the scheduling; the benchmark calls the same
+// code). Per file: its flag sites, its page-table facts (files that name a ledger word:
+// the cross-file round trip) and its migration facts (files that name the catalogue).
+import type { CParser } from './parse/parser';
+import type { Catalogue } from './locks/table';
+import { analyseFileWithSummary, migrationFactsOf, type FilePte } from './analyse';
+import { MIGRATION_MENTION } from './migrate/catalogue';
+import { classify } from './migrate/classify';
+import type { FileFacts } from './migrate/facts';
+import { buildMap, type MigrationMap } from './migrate/map';
+import { LEDGER_MENTION } from './pte/ledger';
+import { flagSites, type FlagSite } from './pte/sites';
+import { checkRestored } from './pte/roundtrip';
+import type { Diagnostic } from './model';
+
+export interface IndexEntry { facts?: FileFacts; pte?: FilePte; flags: FlagSite[]; mentions: boolean }
+
+export function indexEntryOf(parser: CParser, path: string, text: string, catalogue: Catalogue): IndexEntry {
+  const mentions = MIGRATION_MENTION.test(text);
+  const entry: IndexEntry = { flags: flagSites(text), mentions };
+  if (LEDGER_MENTION.test(text)) {
+    // The full analysis gives both the page-table facts and the migration facts.
+    const r = analyseFileWithSummary(parser, path, text, { catalogue });
+    entry.pte = r.pte;
+    if (mentions) entry.facts = r.migration;
+  } else if (mentions) entry.facts = migrationFactsOf(parser, path, text, catalogue);
+  return entry;
+}
+
+export interface IndexResult { map: MigrationMap; restored: Map<string, Diagnostic[]> }
+
+export function combineIndex(entries: IndexEntry[]): IndexResult {
+  const facts = entries.flatMap((e) => (e.facts ? [e.facts] : []));
+  return {
+    map: { ...buildMap(facts, classify(facts)), files: entries.length },
+    restored: checkRestored(entries.flatMap((e) => (e.pte ? [e.pte] : []))),
+  };
+}

@@ -1,0 +1,56 @@
+// Settings (package.json "contributes.configuration") read in one place. The lock
+// catalogue is the built-in one, extended by the workspace file .hmm-lens.json (the
+// CLI's format) and by the hmmLens.locks/guards/noreturn settings in that same format.
+import * as vscode from 'vscode';
+import { buildCatalogue, parseWorkspaceConfig, type Catalogue, type WorkspaceConfig } from '../core/locks/table';
+
+export type Feature = 'lockHighlights' | 'heldLines' | 'diagnostics' | 'codeLens' | 'hovers' | 'inlayHints'
+  | 'migrationMap' | 'callHierarchy' | 'semanticTokens';
+
+export type RuleLevel = 'error' | 'warning' | 'information' | 'hint' | 'off';
+
+export interface Settings {
+  enabled: Record<Feature, boolean>;
+  severity: Record<string, RuleLevel>;
+  debounceMs: number;
+  indexOnStart: boolean;
+}
+
+const FEATURES: Feature[] = ['lockHighlights', 'heldLines', 'diagnostics', 'codeLens', 'hovers', 'inlayHints',
+  'migrationMap', 'callHierarchy', 'semanticTokens'];
+
+export function readSettings(): Settings {
+  const c = vscode.workspace.getConfiguration('hmmLens');
+  const enabled = Object.fromEntries(FEATURES.map((f) => [f, c.get<boolean>(`${f}.enabled`, true)])) as Record<Feature, boolean>;
+  return {
+    enabled,
+    severity: c.get<Record<string, RuleLevel>>('severity', {}),
+    debounceMs: Math.max(0, c.get<number>('debounceMs', 250)),
+    indexOnStart: c.get<boolean>('index.onStart', true),
+  };
+}
+
+/** The catalogue: built-in + .hmm-lens.json of the first workspace folder + settings. Errors are returned, not thrown. */
+export async function readCatalogue(): Promise<{ catalogue: Catalogue; errors: string[] }> {
+  const errors: string[] = [];
+  const merged: WorkspaceConfig = {};
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (folder) {
+    const uri = vscode.Uri.joinPath(folder.uri, '.hmm-lens.json');
+    try {
+      const bytes = await vscode.workspace.fs.readFile(uri);
+      const r = parseWorkspaceConfig(new TextDecoder().decode(bytes), '.hmm-lens.json');
+      errors.push(...r.errors);
+      Object.assign(merged, r.config);
+    } catch { /* no workspace file */ }
+  }
+  const c = vscode.workspace.getConfiguration('hmmLens');
+  const fromSettings = parseWorkspaceConfig(JSON.stringify({
+    locks: c.get('locks', []), guards: c.get('guards', []), noreturn: c.get('noreturn', []),
+  }), 'settings hmmLens.*');
+  errors.push(...fromSettings.errors);
+  merged.locks = [...(merged.locks ?? []), ...(fromSettings.config.locks ?? [])];
+  merged.guards = [...(merged.guards ?? []), ...(fromSettings.config.guards ?? [])];
+  merged.noreturn = [...(merged.noreturn ?? []), ...(fromSettings.config.noreturn ?? [])];
+  return { catalogue: buildCatalogue(merged), errors };
+}
