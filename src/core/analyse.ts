@@ -47,7 +47,9 @@ export interface AnalyseSession {
 
 export interface FunctionMemo {
   locks: Map<string, FunctionOutcome>;
+  /** Bit-flow facts, valid for the set of function names they were computed against (`pteNames`). */
   pte: Map<string, FunctionPte>;
+  pteNames?: string;
   /** Functions analysed afresh (not found in the memo) by the last run: what the benchmark prints. */
   fresh: number;
 }
@@ -133,6 +135,8 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
   const nextLocks = new Map<string, FunctionOutcome>();
   const nextPte = new Map<string, FunctionPte>();
   let fresh = 0;
+  /** Calls of this file's own functions (bit flows through callees); made when first needed. */
+  let interest: RegExp | undefined;
   const withTree = <T>(fn: (tree: Tree) => T): T | undefined => (opts.session?.tree ? fn(opts.session.tree) : parser.withTree(mask.text, fn));
   const parsed = withTree((tree) => {
     const fns = functionsOf(tree.rootNode);
@@ -162,15 +166,15 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
     // Bit flows, only where a ledger name appears (most functions have none), then in the
     // functions that call a same-file function whose result carries a flow (hmm_vma_handle_pmd()
     // names no ledger word, but calls pmd_to_hmm_pfn_flags()).
-    let interest: RegExp | undefined;
     const ptePass = (i: number): void => {
       const span = spans[i];
       try {
         interest ??= interestOf([...new Set(spans.map((x) => x.name).filter((x) => /^[A-Za-z_]\w*$/.test(x)))]);
         let f: FunctionPte;
         if (memo) {
-          const key = `${interest.source}\n${memoKey(fns[i], text)}`;
-          const old = memo.pte.get(key);
+          // Which calls count depends on the file's function names: a memo made for other names is void.
+          const key = memoKey(fns[i], text);
+          const old = memo.pteNames === interest.source ? memo.pte.get(key) : undefined;
           f = old ? { ...old, flows: [...old.flows] } : functionPte(fns[i], text, (off) => lineOf(starts, off), span.name, interest);
           nextPte.set(key, old ?? { ...f, flows: [...f.flows] });
         } else f = functionPte(fns[i], text, (off) => lineOf(starts, off), span.name, interest);
@@ -240,7 +244,7 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
     }
   }
   if (!parsed) result.unanalysed.push({ startLine: 1, endLine: lineCount(text), reason: 'the parser gave no tree' });
-  if (memo) { memo.locks = nextLocks; memo.pte = nextPte; memo.fresh = fresh; }
+  if (memo) { memo.locks = nextLocks; memo.pte = nextPte; memo.pteNames = interest?.source; memo.fresh = fresh; }
   const pteAt = new Map(pte.functions.map((f) => [f.startLine, f]));
   for (const f of result.functions) {
     const p = pteAt.get(f.startLine);

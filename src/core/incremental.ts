@@ -8,6 +8,7 @@
 import type { CParser, Tree } from './parse/parser';
 import { analyseFileWithSummary, newMemo, type AnalyseOptions, type AnalyseSession, type FileResult } from './analyse';
 import { maskKernelSource, type MaskResult } from './parse/mask';
+import { lineOf, lineStarts } from './parse/lines';
 
 export interface EditPoint { index: number; row: number; column: number }
 
@@ -63,13 +64,12 @@ export function diff(a: string, b: string): { start: EditPoint; oldEnd: EditPoin
   while (p < max && a.charCodeAt(p) === b.charCodeAt(p)) p++;
   let s = 0;
   while (s < max - p && a.charCodeAt(a.length - 1 - s) === b.charCodeAt(b.length - 1 - s)) s++;
-  return { start: pointAt(a, p), oldEnd: pointAt(a, a.length - s), newEnd: pointAt(b, b.length - s) };
+  const startsA = lineStarts(a);
+  return { start: pointAt(startsA, p), oldEnd: pointAt(startsA, a.length - s), newEnd: pointAt(lineStarts(b), b.length - s) };
 }
 
 /** Row and column (in UTF-16 units, as web-tree-sitter counts them for a JS string) of an index. */
-function pointAt(text: string, index: number): EditPoint {
-  let row = 0;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) { row++; lineStart = i + 1; }
-  return { index, row, column: index - lineStart };
+function pointAt(starts: number[], index: number): EditPoint {
+  const row = lineOf(starts, index) - 1;
+  return { index, row, column: index - starts[row] };
 }

@@ -4,7 +4,7 @@
 // the cross-file round trip) and its migration facts (files that name the catalogue).
 import type { CParser } from './parse/parser';
 import type { Catalogue } from './locks/table';
-import { analyseFileWithSummary, migrationFactsOf, type FilePte } from './analyse';
+import { analyseFileWithSummary, migrationFactsOf, type FilePte, type FileResult } from './analyse';
 import { MIGRATION_MENTION } from './migrate/catalogue';
 import { classify } from './migrate/classify';
 import type { FileFacts } from './migrate/facts';
@@ -17,15 +17,20 @@ import type { Diagnostic } from './model';
 export interface IndexEntry { facts?: FileFacts; pte?: FilePte; flags: FlagSite[]; mentions: boolean }
 
 export function indexEntryOf(parser: CParser, path: string, text: string, catalogue: Catalogue): IndexEntry {
+  // The full analysis gives both the page-table facts and the migration facts.
+  if (LEDGER_MENTION.test(text)) return entryFromResult(analyseFileWithSummary(parser, path, text, { catalogue }), text);
   const mentions = MIGRATION_MENTION.test(text);
-  const entry: IndexEntry = { flags: flagSites(text), mentions };
-  if (LEDGER_MENTION.test(text)) {
-    // The full analysis gives both the page-table facts and the migration facts.
-    const r = analyseFileWithSummary(parser, path, text, { catalogue });
-    entry.pte = r.pte;
-    if (mentions) entry.facts = r.migration;
-  } else if (mentions) entry.facts = migrationFactsOf(parser, path, text, catalogue);
-  return entry;
+  return { flags: flagSites(text), mentions, facts: mentions ? migrationFactsOf(parser, path, text, catalogue) : undefined };
+}
+
+/**
+ * The entry of a file already analysed in full (an open document in the editor). Its
+ * migration facts count when it names the catalogue, or when `keepFacts` says the map
+ * wanted it anyway (it defines a callback registered elsewhere).
+ */
+export function entryFromResult(r: FileResult, text: string, keepFacts = false): IndexEntry {
+  const mentions = MIGRATION_MENTION.test(text);
+  return { mentions, flags: flagSites(text), pte: r.pte, facts: mentions || keepFacts ? r.migration : undefined };
 }
 
 export interface IndexResult { map: MigrationMap; restored: Map<string, Diagnostic[]> }

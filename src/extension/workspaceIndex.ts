@@ -8,13 +8,12 @@ import * as vscode from 'vscode';
 import type { CParser } from '../core/parse/parser';
 import type { Catalogue } from '../core/locks/table';
 import { migrationFactsOf } from '../core/analyse';
-import { MIGRATION_MENTION } from '../core/migrate/catalogue';
 import type { FileFacts } from '../core/migrate/facts';
 import type { MigrationMap } from '../core/migrate/map';
 import { namesAny, wantedNames } from '../core/migrate/workspace';
-import { flagSites, type FlagSite } from '../core/pte/sites';
+import type { FlagSite } from '../core/pte/sites';
 import type { Diagnostic } from '../core/model';
-import { combineIndex, indexEntryOf, type IndexEntry } from '../core/workspaceIndex';
+import { combineIndex, entryFromResult, indexEntryOf, type IndexEntry } from '../core/workspaceIndex';
 import type { AnalysisCache } from './cache';
 
 const GLOB = '**/*.{c,h}';
@@ -121,13 +120,8 @@ export class WorkspaceIndex implements vscode.Disposable {
     if (doc.uri.scheme !== 'file') return;
     const a = this.cache.peek(doc.uri.toString());
     if (!a) return;
-    const text = doc.getText();
-    const mentions = MIGRATION_MENTION.test(text);
     const old = this.files.get(doc.uri.fsPath);
-    this.files.set(doc.uri.fsPath, {
-      mentions, flags: flagSites(text), pte: a.result.pte,
-      facts: mentions || old?.facts ? a.result.migration : undefined,
-    });
+    this.files.set(doc.uri.fsPath, entryFromResult(a.result, doc.getText(), !!old?.facts));
     if (this.ready) this.scheduleRebuild();
   }
 

@@ -1412,11 +1412,11 @@ class LockFlow {
    */
   private held(): HeldRange[] {
     const at: { line: number; locks: { lock: string; kind: string }[] }[] = [];
-    const heldIn = (id: number): Entry[] => [...this.inStates[id].values()]
-      .flatMap((s) => [...s.locks.values()].filter((e) => e.status === 'held'));
+    const heldIn = this.inStates.map((states) => [...states.values()]
+      .flatMap((s) => [...s.locks.values()].filter((e) => e.status === 'held')));
     for (const n of this.cfg.nodes) {
       if (n.line <= 0 || n.kind === 'dead' || this.inStates[n.id].size === 0) continue;
-      const entries = [...heldIn(n.id), ...n.succ.flatMap(heldIn)];
+      const entries = [...heldIn[n.id], ...n.succ.flatMap((id) => heldIn[id])];
       at.push({ line: n.line, locks: entries.map((e) => ({ lock: e.expr, kind: e.kind })) });
     }
     return heldRanges(at);

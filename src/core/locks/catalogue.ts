@@ -305,14 +305,16 @@ export const LOCK_CONSUMERS: LockConsumer[] = [
   { name: 'swap_writepage', domain: 'pagelock', arg: 0 },
 ];
 
+/** A pfn-array flag that says "this entry's page is locked" (2017 HMM, migrate_vma before 5.x). */
+export const LOCKED_FLAG: RegExp = /\b(?:MIGRATE_PFN_LOCKED|HMM_PFN_LOCKED)\b/;
+
 /**
  * Encodings that put a locked page into a migration pfn array (`args->dst[i] =
- * migrate_pfn(page_to_pfn(dpage))`, the 2017 `MIGRATE_PFN_LOCKED`): stored into the
- * caller's memory this way, the page lock goes with it to migrate_vma_pages/finalize,
- * which unlock it. A driver's copy helper that returns right after is not leaking.
+ * migrate_pfn(page_to_pfn(dpage))`, or with LOCKED_FLAG): stored into the caller's memory
+ * this way, the page lock goes with it to migrate_vma_pages/finalize, which unlock it. A
+ * driver's copy helper that returns right after is not leaking.
  */
-export const LOCKED_FLAG: RegExp = /\b(?:MIGRATE_PFN_LOCKED|HMM_PFN_LOCKED)\b/;
-export const LOCKED_PAGE_ENCODING: RegExp = /\b(?:migrate_pfn|hmm_pfn_from_page|hmm_migrate_pfn)\s*\(|\b(?:MIGRATE_PFN_LOCKED|HMM_PFN_LOCKED)\b/;
+export const LOCKED_PAGE_ENCODING: RegExp = new RegExp(`\\b(?:migrate_pfn|hmm_pfn_from_page|hmm_migrate_pfn)\\s*\\(|${LOCKED_FLAG.source}`);
 
 /**
  * Functions whose contract is to return with a lock held although nothing in

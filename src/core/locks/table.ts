@@ -5,6 +5,7 @@ import {
   IN_PLACE_ITERATORS, PLAIN_ACCESSORS, READ_ONLY_CALL, LOCKED_CALLBACKS, type LockedCallback,
   type LockVerb, type GuardClass, type HeldWhen, type LockOp, type LockOperand, type LockConsumer,
 } from './catalogue';
+import { escapeRegExp } from '../parse/regex';
 
 export interface Catalogue {
   verbs: Map<string, LockVerb>;
@@ -132,12 +133,10 @@ export function buildCatalogue(config: WorkspaceConfig = {}): Catalogue {
     consumers: new Map(LOCK_CONSUMERS.map((c) => [c.name, c])),
     acquireWrappers: new Set([...ACQUIRE_WRAPPERS,
       ...[...verbs.values()].filter((v) => v.op === 'acquire' || v.op === 'relock').map((v) => v.name)]),
-    mention: new RegExp(`\\b(?:${words.map(escape).join('|')})\\b`),
+    mention: new RegExp(`\\b(?:${words.map(escapeRegExp).join('|')})\\b`),
     inPlaceIterators: IN_PLACE_ITERATORS,
     plainAccessors: new Set(PLAIN_ACCESSORS),
     readOnlyCalls: READ_ONLY_CALL,
     lockedCallbacks: new Map(LOCKED_CALLBACKS.map((c) => [c.name, c])),
   };
 }
-
-function escape(s: string): string { return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); }

@@ -6,6 +6,7 @@
 // The editor shows this as an inlay hint at the store.
 import type { FunctionPte, PteValue } from './flow';
 import { BIT_LABEL, BITS, type Bit } from './ledger';
+import { escapeRegExp } from '../parse/regex';
 
 export interface StoredBits {
   line: number;
@@ -44,7 +45,7 @@ function collect(fn: FunctionPte, byName: Map<string, PteValue>, v: PteValue, be
   for (const d of v.defs) {
     if (d.line > before) continue;
     for (const other of byName.values()) {
-      if (other !== v && new RegExp(`\\b${escape(other.name)}\\b`).test(d.expr.slice(d.expr.indexOf('=') + 1))) {
+      if (other !== v && new RegExp(`\\b${escapeRegExp(other.name)}\\b`).test(d.expr.slice(d.expr.indexOf('=') + 1))) {
         collect(fn, byName, other, d.line, set, cleared, seen);
       }
     }
@@ -52,8 +53,6 @@ function collect(fn: FunctionPte, byName: Map<string, PteValue>, v: PteValue, be
 }
 
 function order(bits: Set<Bit>): Bit[] { return BITS.filter((b) => bits.has(b)); }
-
-function escape(s: string): string { return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); }
 
 /** "write, young, soft-dirty; clears dirty" */
 export function storedLabel(s: StoredBits): string {
