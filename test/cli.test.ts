@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../src/cli/main';
-import { FIXTURE_DIR } from './helpers/load';
+import { FIXTURE_DIR, REPO_ROOT } from './helpers/load';
 
 const BUGS = path.join(FIXTURE_DIR, 'bugs.c');
 const CLEAN = path.join(FIXTURE_DIR, 'ptl.c');
@@ -274,6 +274,21 @@ describe('workspace file', () => {
     const pairs = ann.files[0].functions[0].lockPairs;
     assert.deepEqual(pairs.map((p: { lock: string; acquire: { line: number }; releases: { line: number }[] }) =>
       [p.lock, p.acquire.line, p.releases.map((x) => x.line)]), [['td->lock', 4, [8]]]);
+  });
+
+  test('.hmm-lens.json adds migration APIs and protocols: check and map use them', async () => {
+    const dir = path.join(REPO_ROOT, 'test', 'fixtures', 'migrate-config');
+    const r = await runCli(['check', '--format', 'json', dir]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout).findings.map((f: { ruleId: string; line: number }) => [f.ruleId, f.line]),
+      [['migrate/missing-finalize', 37]]);
+    const map = JSON.parse((await runCli(['map', '--format', 'json', dir])).stdout);
+    assert.deepEqual(map.functions.map((f: { name: string; role: string }) => [f.name, f.role]).sort(),
+      [['xdev_migrate_range_leaky', 'caller'], ['xdev_migrate_to_device', 'caller']]);
+    // The same file with the workspace file swapped for an empty one: nothing.
+    const empty = tmpDir({ 'empty.json': '{}' });
+    const bare = await runCli(['check', '--config', path.join(empty, 'empty.json'), dir]);
+    assert.equal(bare.code, 0, bare.stdout);
   });
 
   test('without the workspace file the custom verbs mean nothing', async () => {

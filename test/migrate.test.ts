@@ -11,7 +11,7 @@ import { analyseTexts, getParser, REPO_ROOT } from './helpers/load';
 import { RULES } from '../src/core/rules';
 import { MIGRATION_APIS, CALLBACK_SLOTS, PROTOCOLS } from '../src/core/migrate/catalogue';
 import { mapWorkspace } from '../src/core/migrate/workspace';
-import { buildCatalogue } from '../src/core/locks/table';
+import { buildCatalogue, parseWorkspaceConfig } from '../src/core/locks/table';
 import type { FileAnalysis } from '../src/core/model';
 
 const DIR = path.join(REPO_ROOT, 'test', 'fixtures', 'migrate');
@@ -101,6 +101,54 @@ describe('migration catalogue', () => {
     assert.ok(CALLBACK_SLOTS.some((s) => s.struct === 'dev_pagemap_ops' && s.fields.includes('migrate_to_ram') && s.fields.includes('page_free')));
     assert.ok(CALLBACK_SLOTS.some((s) => s.struct === 'migrate_vma_ops' && s.fields.includes('alloc_and_copy')));
     assert.ok(PROTOCOLS.some((p) => p.setup.includes('migrate_vma_setup') && p.finalize.includes('migrate_vma_finalize')));
+  });
+});
+
+describe('workspace file extends the migration catalogue (test/fixtures/migrate-config)', () => {
+  // A driver's own begin/commit/end wrappers: nothing built in names them, so the
+  // fixture proves the workspace file's "migration" and "protocols" are used.
+  const dir = path.join(REPO_ROOT, 'test', 'fixtures', 'migrate-config');
+  const text = fs.readFileSync(path.join(dir, 'xdev_migrate.c'), 'utf8');
+  const parsed = parseWorkspaceConfig(fs.readFileSync(path.join(dir, '.hmm-lens.json'), 'utf8'));
+  const expected = JSON.parse(fs.readFileSync(path.join(dir, 'xdev_migrate.expected.json'), 'utf8')) as { functions: ExpectedFn[] };
+  const view = (a: FileAnalysis): unknown => a.functions.map((f) => ({
+    name: f.name, lines: [f.startLine, f.endLine], role: f.migration?.role, phase: f.migration?.phase,
+    diagnostics: a.diagnostics.filter((d) => d.function === f.name && d.ruleId.startsWith('migrate/')).map((d) => ({ ruleId: d.ruleId, line: d.line })),
+  }));
+
+  test('the workspace file parses without errors', () => {
+    assert.deepEqual(parsed.errors, []);
+    assert.equal(parsed.config.protocols?.[0].name, 'xdev_migrate');
+  });
+  test('with it: the wrappers make callers, and a path that skips the end step is found', async () => {
+    const [a] = await analyseTexts([['xdev_migrate.c', text]], parsed.config);
+    assert.deepEqual(view(a), expected.functions.map(({ name, lines, role, phase, diagnostics }) => ({ name, lines, role, phase, diagnostics })));
+  });
+  test('without it: nothing is migration-related and nothing is found', async () => {
+    const [a] = await analyseTexts([['xdev_migrate.c', text]]);
+    assert.deepEqual(a.functions.map((f) => f.migration?.role), ['none', 'none', 'none']);
+    assert.deepEqual(a.diagnostics.filter((d) => d.ruleId.startsWith('migrate/')), []);
+  });
+  test('the map of a workspace with it lists the wrappers as API calls', () => {
+    const catalogue = buildCatalogue(parsed.config);
+    return getParser().then((parser) => {
+      const map = mapWorkspace({ files: ['xdev_migrate.c'], read: () => text, parser, catalogue });
+      const callees = map.calls.filter((c) => c.from.name === 'xdev_migrate_to_device').map((c) => c.to.name).sort();
+      assert.deepEqual(callees, ['xdev_copy_pages', 'xdev_migrate_begin', 'xdev_migrate_commit', 'xdev_migrate_end']);
+    });
+  });
+  test('an extra API documents itself, and bad entries are reported, not thrown', () => {
+    const catalogue = buildCatalogue(parsed.config);
+    assert.match(catalogue.migration.api('xdev_copy_pages')?.doc.does ?? '', /copy engine/);
+    assert.equal(catalogue.migration.api('xdev_migrate_end')?.phase, 'finalize');
+    assert.equal(buildCatalogue().migration.api('xdev_migrate_end'), undefined);
+    const bad = parseWorkspaceConfig(JSON.stringify({
+      migration: [{ name: 'x y', use: 'caller' }, { name: 'f', use: 'driver' }, { name: 'g', use: 'helper', phase: 'later' }],
+      protocols: [{ name: 'p', setup: [], finalize: ['e'] }, { name: 'q', setup: ['b'], finalize: ['e'], objectArg: -1 }],
+    }));
+    assert.equal(bad.errors.length, 5, JSON.stringify(bad.errors));
+    assert.deepEqual(bad.config.migration, []);
+    assert.deepEqual(bad.config.protocols, []);
   });
 });
 

@@ -5,7 +5,6 @@
 import type { CParser } from './parse/parser';
 import type { Catalogue } from './locks/table';
 import { analyseFileWithSummary, migrationFactsOf, type FilePte, type FileResult } from './analyse';
-import { MIGRATION_MENTION } from './migrate/catalogue';
 import { classify } from './migrate/classify';
 import type { FileFacts } from './migrate/facts';
 import { buildMap, type MigrationMap } from './migrate/map';
@@ -13,14 +12,19 @@ import { LEDGER_MENTION } from './pte/ledger';
 import { flagSites, type FlagSite } from './pte/sites';
 import { checkRestored } from './pte/roundtrip';
 import type { Diagnostic } from './model';
+import { fileCallsOf, flatName, type FileCalls } from './callGraph';
 
-export interface IndexEntry { facts?: FileFacts; pte?: FilePte; flags: FlagSite[]; mentions: boolean }
+export interface IndexEntry { facts?: FileFacts; pte?: FilePte; flags: FlagSite[]; mentions: boolean; calls: FileCalls }
 
-export function indexEntryOf(parser: CParser, path: string, text: string, catalogue: Catalogue): IndexEntry {
+/** Keeps each function name once across the index (see callGraph.ts). */
+export type Intern = (name: string) => string;
+
+export function indexEntryOf(parser: CParser, path: string, text: string, catalogue: Catalogue, intern: Intern = flatName): IndexEntry {
   // The full analysis gives both the page-table facts and the migration facts.
-  if (LEDGER_MENTION.test(text)) return entryFromResult(analyseFileWithSummary(parser, path, text, { catalogue }), text);
-  const mentions = MIGRATION_MENTION.test(text);
-  return { flags: flagSites(text), mentions, facts: mentions ? migrationFactsOf(parser, path, text, catalogue) : undefined };
+  if (LEDGER_MENTION.test(text)) return entryFromResult(analyseFileWithSummary(parser, path, text, { catalogue }), text, catalogue, false, intern);
+  const mentions = catalogue.migration.mention.test(text);
+  return { flags: flagSites(text), mentions, facts: mentions ? migrationFactsOf(parser, path, text, catalogue) : undefined,
+    calls: fileCallsOf(text, intern) };
 }
 
 /**
@@ -28,9 +32,9 @@ export function indexEntryOf(parser: CParser, path: string, text: string, catalo
  * migration facts count when it names the catalogue, or when `keepFacts` says the map
  * wanted it anyway (it defines a callback registered elsewhere).
  */
-export function entryFromResult(r: FileResult, text: string, keepFacts = false): IndexEntry {
-  const mentions = MIGRATION_MENTION.test(text);
-  return { mentions, flags: flagSites(text), pte: r.pte, facts: mentions || keepFacts ? r.migration : undefined };
+export function entryFromResult(r: FileResult, text: string, catalogue: Catalogue, keepFacts = false, intern: Intern = flatName): IndexEntry {
+  const mentions = catalogue.migration.mention.test(text);
+  return { mentions, flags: flagSites(text), pte: r.pte, facts: mentions || keepFacts ? r.migration : undefined, calls: fileCallsOf(text, intern) };
 }
 
 export interface IndexResult { map: MigrationMap; restored: Map<string, Diagnostic[]> }

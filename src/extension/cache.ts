@@ -59,6 +59,9 @@ export class AnalysisCache implements vscode.Disposable {
 
   all(): DocAnalysis[] { return [...this.entries.values()]; }
 
+  /** The catalogue the cached analyses ran with (hovers read its migration docs). */
+  get catalogueInUse(): Catalogue { return this.catalogue; }
+
   setCatalogue(catalogue: Catalogue): void {
     this.catalogue = catalogue;
     for (const a of this.analysers.values()) a.dispose();

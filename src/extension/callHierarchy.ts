@@ -1,54 +1,79 @@
-// Call hierarchy over the workspace's migration map: incoming calls are the map's
-// callers of a function, outgoing its calls to mapped functions and catalogued APIs.
-// Functions outside the map have no hierarchy here (the index keeps only these calls).
+// Call hierarchy across the workspace: every function of every indexed C file
+// (core/callGraph.ts, kept by the workspace index), not only the migration map.
+// A catalogued migration API that the workspace calls but does not define
+// (migrate_vma_setup() in a driver tree) is an item too, so "who calls
+// migrate_vma_setup" works in a driver tree. An item is found again from its
+// file, name and line; nothing else is stored in it.
 import * as vscode from 'vscode';
 import type { AnalysisCache } from './cache';
 import type { WorkspaceIndex } from './workspaceIndex';
 import type { Settings } from './settings';
-import { callersOf, calleesOf } from './mapQueries';
-import { modelLine, toRange, wordAt } from './positions';
+import { definitionsOf, incomingCalls, outgoingCalls, type CallSite, type DefRef, type FnDef } from '../core/callGraph';
+import { modelLine, toPosition, wordAt } from './positions';
 
-export class MigrationCalls implements vscode.CallHierarchyProvider {
+const API_DETAIL = 'catalogued migration API, not defined in the workspace';
+
+export class WorkspaceCalls implements vscode.CallHierarchyProvider {
   constructor(private readonly cache: AnalysisCache, private readonly index: WorkspaceIndex, private readonly settings: () => Settings) {}
 
   prepareCallHierarchy(doc: vscode.TextDocument, pos: vscode.Position): vscode.CallHierarchyItem | undefined {
     if (!this.settings().enabled.callHierarchy) return undefined;
     const word = wordAt(doc, pos);
-    const map = this.index.getMap();
-    const a = this.cache.get(doc);
-    // The function defined here (cursor on its name), else one the map knows by that name.
-    const own = a?.analysis.functions.find((f) => f.name === word && modelLine(pos) >= f.startLine && modelLine(pos) <= f.endLine);
-    if (own && a) return item(a.analysis.path, own.name, own.startLine);
-    const known = map.functions.find((f) => f.name === word);
-    return known ? item(known.path, known.name, known.line) : undefined;
+    if (!word) return undefined;
+    const path = doc.uri.fsPath;
+    const line = modelLine(pos);
+    // The definition whose name is under the cursor, else the one a call under the cursor reaches.
+    const here = this.index.callsOf(path)?.defs.find((d) => d.name === word && d.line === line);
+    if (here) return item({ path, def: here });
+    const target = definitionsOf(this.index.callFiles(), word, path)[0];
+    if (target) return item(target);
+    if (this.cache.catalogueInUse.migration.api(word, true)?.kind === 'function') {
+      return item({ path, def: { name: word, line, column: pos.character, endLine: line, local: false } }, API_DETAIL);
+    }
+    return undefined;
   }
 
   provideCallHierarchyIncomingCalls(it: vscode.CallHierarchyItem): vscode.CallHierarchyIncomingCall[] {
-    const map = this.index.getMap();
-    const byCaller = new Map<string, { path: string; name: string; lines: number[] }>();
-    for (const c of callersOf(map, it.uri.fsPath, it.name)) {
-      const k = `${c.path}\0${c.name}`;
-      const e = byCaller.get(k) ?? { path: c.path, name: c.name, lines: [] };
-      e.lines.push(c.line);
-      byCaller.set(k, e);
-    }
-    return [...byCaller.values()].map((c) => {
-      const def = map.functions.find((f) => f.path === c.path && f.name === c.name);
-      return new vscode.CallHierarchyIncomingCall(item(c.path, c.name, def?.line ?? c.lines[0]), c.lines.map((l) => toRange(undefined, l)));
-    });
+    const target = this.refOf(it);
+    return incomingCalls(this.index.callFiles(), target)
+      .map((c) => new vscode.CallHierarchyIncomingCall(item(c.caller), c.sites.map((s) => siteRange(s, target.def.name))));
   }
 
   provideCallHierarchyOutgoingCalls(it: vscode.CallHierarchyItem): vscode.CallHierarchyOutgoingCall[] {
-    const map = this.index.getMap();
-    return calleesOf(map, it.uri.fsPath, it.name).map((c) => {
-      const def = map.functions.find((f) => f.name === c.name && (!c.toPath || f.path === c.toPath));
-      const target = def ? item(def.path, def.name, def.line) : item(it.uri.fsPath, c.name, c.line, 'catalogued API');
-      return new vscode.CallHierarchyOutgoingCall(target, [toRange(undefined, c.line)]);
-    });
+    const from = this.refOf(it);
+    const file = this.index.callsOf(from.path);
+    if (!file || it.detail === API_DETAIL) return [];
+    const out: vscode.CallHierarchyOutgoingCall[] = [];
+    for (const c of outgoingCalls(file, from.def)) {
+      const ranges = c.sites.map((s) => siteRange(s, c.name));
+      const def = definitionsOf(this.index.callFiles(), c.name, from.path)[0];
+      if (def) out.push(new vscode.CallHierarchyOutgoingCall(item(def), ranges));
+      else if (this.cache.catalogueInUse.migration.api(c.name, true)?.kind === 'function') {
+        const s = c.sites[0];
+        out.push(new vscode.CallHierarchyOutgoingCall(
+          item({ path: from.path, def: { name: c.name, line: s.line, column: s.column, endLine: s.line, local: false } }, API_DETAIL), ranges));
+      }
+    }
+    return out;
+  }
+
+  /** The definition an item stands for (an API item, or a file not indexed yet: a global of that name). */
+  private refOf(it: vscode.CallHierarchyItem): DefRef {
+    const path = it.uri.fsPath;
+    const line = it.selectionRange.start.line + 1;
+    const def = it.detail === API_DETAIL ? undefined : this.index.callsOf(path)?.defs.find((d) => d.name === it.name && d.line === line);
+    return { path, def: def ?? { name: it.name, line, column: it.selectionRange.start.character, endLine: line, local: false } };
   }
 }
 
-function item(file: string, name: string, line: number, detail = ''): vscode.CallHierarchyItem {
-  const r = toRange(undefined, line);
-  return new vscode.CallHierarchyItem(vscode.SymbolKind.Function, name, detail, vscode.Uri.file(file), r, r);
+function item(ref: DefRef, detail = ''): vscode.CallHierarchyItem {
+  const d: FnDef = ref.def;
+  const selection = new vscode.Range(toPosition(d.line, d.column + 1), toPosition(d.line, d.column + 1 + d.name.length));
+  const whole = new vscode.Range(selection.start, toPosition(Math.max(d.endLine, d.line) + 1, 1));
+  return new vscode.CallHierarchyItem(vscode.SymbolKind.Function, d.name, detail || (d.local ? 'static' : ''),
+    vscode.Uri.file(ref.path), whole.contains(selection) ? whole : selection, selection);
+}
+
+function siteRange(s: CallSite, name: string): vscode.Range {
+  return new vscode.Range(toPosition(s.line, s.column + 1), toPosition(s.line, s.column + 1 + name.length));
 }

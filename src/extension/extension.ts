@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { createCParser } from '../core/parse/parser';
 import { loadWasm } from '../host/wasm';
 import { AnalysisCache, isC } from './cache';
-import { readCatalogue, readSettings, type Settings } from './settings';
+import { CATALOGUE_SETTINGS, readCatalogue, readSettings, type Settings } from './settings';
 import { LockHighlights } from './highlights';
 import { registerMatching } from './matching';
 import { HeldLines } from './held';
@@ -17,7 +17,7 @@ import { MigrationLens } from './codeLens';
 import { Hovers } from './hovers';
 import { StoreHints } from './inlayHints';
 import { MigrationMapView } from './mapView';
-import { MigrationCalls } from './callHierarchy';
+import { WorkspaceCalls } from './callHierarchy';
 import { registerPteFlow } from './pteFlow';
 import { LEGEND, LockAndValueTokens } from './semanticTokens';
 
@@ -51,7 +51,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<HmmLen
     vscode.languages.registerCodeLensProvider(C, lens),
     vscode.languages.registerHoverProvider(C, new Hovers(cache, index, get)),
     vscode.languages.registerInlayHintsProvider(C, hints),
-    vscode.languages.registerCallHierarchyProvider(C, new MigrationCalls(cache, index, get)),
+    vscode.languages.registerCallHierarchyProvider(C, new WorkspaceCalls(cache, index, get)),
     vscode.languages.registerDocumentSemanticTokensProvider(C, new LockAndValueTokens(cache, get), LEGEND),
     vscode.window.registerTreeDataProvider('hmmLens.migrationMap', mapView),
     registerMatching(cache),
@@ -70,7 +70,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<HmmLen
       if (!e.affectsConfiguration('hmmLens')) return;
       settings = readSettings();
       cache.setDebounce(settings.debounceMs);
-      if (e.affectsConfiguration('hmmLens.locks') || e.affectsConfiguration('hmmLens.guards') || e.affectsConfiguration('hmmLens.noreturn')) {
+      if (CATALOGUE_SETTINGS.some((k) => e.affectsConfiguration(`hmmLens.${k}`))) {
         await reloadCatalogue();
       }
       diagnostics.refresh();

@@ -9,7 +9,6 @@ import * as vscode from 'vscode';
 import type { AnalysisCache } from './cache';
 import type { Settings } from './settings';
 import type { WorkspaceIndex } from './workspaceIndex';
-import { migrationApi } from '../core/migrate/catalogue';
 import { BIT_LABEL } from '../core/pte/ledger';
 import { heldAt } from './held';
 import { modelLine } from './positions';
@@ -25,7 +24,7 @@ export class Hovers implements vscode.HoverProvider {
     const wordRange = doc.getWordRangeAtPosition(pos, /[A-Za-z_]\w*/);
     const word = wordRange ? doc.getText(wordRange) : '';
     const md = new vscode.MarkdownString();
-    const api = word ? migrationApi(word) : undefined;
+    const api = word ? this.cache.catalogueInUse.migration.api(word) : undefined;
     if (api) {
       md.appendMarkdown(`**${api.name}** — migration ${api.kind} (${api.use}${api.phase ? `, phase ${api.phase}` : ''})\n\n`);
       md.appendMarkdown(`${api.doc.does}\n\n`);

@@ -1,6 +1,7 @@
 // Settings (package.json "contributes.configuration") read in one place. The lock
 // catalogue is the built-in one, extended by the workspace file .hmm-lens.json (the
-// CLI's format) and by the hmmLens.locks/guards/noreturn settings in that same format.
+// CLI's format) and by the hmmLens.locks/guards/noreturn/migrationApis/migrationProtocols
+// settings, each in the format of its key in that file.
 import * as vscode from 'vscode';
 import { buildCatalogue, parseWorkspaceConfig, type Catalogue, type WorkspaceConfig } from '../core/locks/table';
 
@@ -30,6 +31,12 @@ export function readSettings(): Settings {
   };
 }
 
+/** Settings that extend the catalogue, and the workspace-file key each one is written like. */
+export const CATALOGUE_SETTINGS = ['locks', 'guards', 'noreturn', 'migrationApis', 'migrationProtocols'] as const;
+const FILE_KEY: Record<(typeof CATALOGUE_SETTINGS)[number], keyof WorkspaceConfig> = {
+  locks: 'locks', guards: 'guards', noreturn: 'noreturn', migrationApis: 'migration', migrationProtocols: 'protocols',
+};
+
 /** The catalogue: built-in + .hmm-lens.json of the first workspace folder + settings. Errors are returned, not thrown. */
 export async function readCatalogue(): Promise<{ catalogue: Catalogue; errors: string[] }> {
   const errors: string[] = [];
@@ -45,12 +52,14 @@ export async function readCatalogue(): Promise<{ catalogue: Catalogue; errors: s
     } catch { /* no workspace file */ }
   }
   const c = vscode.workspace.getConfiguration('hmmLens');
-  const fromSettings = parseWorkspaceConfig(JSON.stringify({
-    locks: c.get('locks', []), guards: c.get('guards', []), noreturn: c.get('noreturn', []),
-  }), 'settings hmmLens.*');
+  const fromSettings = parseWorkspaceConfig(JSON.stringify(Object.fromEntries(
+    CATALOGUE_SETTINGS.map((k) => [FILE_KEY[k], c.get(k, [])]))), 'settings hmmLens.*');
   errors.push(...fromSettings.errors);
-  merged.locks = [...(merged.locks ?? []), ...(fromSettings.config.locks ?? [])];
-  merged.guards = [...(merged.guards ?? []), ...(fromSettings.config.guards ?? [])];
-  merged.noreturn = [...(merged.noreturn ?? []), ...(fromSettings.config.noreturn ?? [])];
+  const s = fromSettings.config;
+  merged.locks = [...(merged.locks ?? []), ...(s.locks ?? [])];
+  merged.guards = [...(merged.guards ?? []), ...(s.guards ?? [])];
+  merged.noreturn = [...(merged.noreturn ?? []), ...(s.noreturn ?? [])];
+  merged.migration = [...(merged.migration ?? []), ...(s.migration ?? [])];
+  merged.protocols = [...(merged.protocols ?? []), ...(s.protocols ?? [])];
   return { catalogue: buildCatalogue(merged), errors };
 }

@@ -3,7 +3,8 @@
 // cross-file round trip (pte/bit-not-restored), and the flag sites. Built once with a
 // cancellable progress notification, then kept current: an open document's facts come
 // from the analysis cache (its unsaved text), a changed file on disk is re-read.
-// Files are read one at a time and only their facts are kept, never their text.
+// Files are read one at a time and only their facts are kept, never their text; the call
+// graph's names are interned so each is kept once.
 import * as vscode from 'vscode';
 import type { CParser } from '../core/parse/parser';
 import type { Catalogue } from '../core/locks/table';
@@ -14,6 +15,7 @@ import { namesAny, wantedNames } from '../core/migrate/workspace';
 import type { FlagSite } from '../core/pte/sites';
 import type { Diagnostic } from '../core/model';
 import { combineIndex, entryFromResult, indexEntryOf, type IndexEntry } from '../core/workspaceIndex';
+import { flatName, type FileCalls } from '../core/callGraph';
 import type { AnalysisCache } from './cache';
 
 const GLOB = '**/*.{c,h}';
@@ -34,6 +36,13 @@ export class WorkspaceIndex implements vscode.Disposable {
   private building?: vscode.CancellationTokenSource;
   ready = false;
   figures?: IndexFigures;
+  /** Every function name of the index, once (the call graph refers to these strings). */
+  private readonly names = new Map<string, string>();
+  private readonly intern = (name: string): string => {
+    let v = this.names.get(name);
+    if (v === undefined) { v = flatName(name); this.names.set(v, v); }
+    return v;
+  };
 
   constructor(private readonly parser: CParser, private catalogue: Catalogue, private readonly cache: AnalysisCache) {
     const watcher = vscode.workspace.createFileSystemWatcher(GLOB);
@@ -51,6 +60,11 @@ export class WorkspaceIndex implements vscode.Disposable {
     for (const [path, e] of this.files) for (const s of e.flags) if (s.name === name) out.push({ ...s, path });
     return out;
   }
+
+  /** The call graph of one file (definitions and call sites), if indexed. */
+  callsOf(path: string): FileCalls | undefined { return this.files.get(path)?.calls; }
+  /** Every indexed file's call graph, for the call hierarchy. */
+  *callFiles(): Iterable<[string, FileCalls]> { for (const [path, e] of this.files) yield [path, e.calls]; }
 
   setCatalogue(c: Catalogue): void { this.catalogue = c; void this.build(); }
 
@@ -97,7 +111,7 @@ export class WorkspaceIndex implements vscode.Disposable {
   }
 
   private entryOf(path: string, text: string): FileEntry {
-    return indexEntryOf(this.parser, path, text, this.catalogue);
+    return indexEntryOf(this.parser, path, text, this.catalogue, this.intern);
   }
 
   private async read(uri: vscode.Uri): Promise<string | undefined> {
@@ -121,7 +135,7 @@ export class WorkspaceIndex implements vscode.Disposable {
     const a = this.cache.peek(doc.uri.toString());
     if (!a) return;
     const old = this.files.get(doc.uri.fsPath);
-    this.files.set(doc.uri.fsPath, entryFromResult(a.result, doc.getText(), !!old?.facts));
+    this.files.set(doc.uri.fsPath, entryFromResult(a.result, doc.getText(), this.catalogue, !!old?.facts, this.intern));
     if (this.ready) this.scheduleRebuild();
   }
 

@@ -6,6 +6,7 @@ import {
   type LockVerb, type GuardClass, type HeldWhen, type LockOp, type LockOperand, type LockConsumer,
 } from './catalogue';
 import { escapeRegExp } from '../parse/regex';
+import { buildMigrationCatalogue, type MigrationApi, type MigrationCatalogue, type MigrationProtocol, type Phase } from '../migrate/catalogue';
 
 export interface Catalogue {
   verbs: Map<string, LockVerb>;
@@ -26,6 +27,8 @@ export interface Catalogue {
   readOnlyCalls: RegExp;
   /** Calls that take a lock and hand it to a callback of theirs (`kref_put_mutex`). */
   lockedCallbacks: Map<string, LockedCallback>;
+  /** The migration catalogue (built-in APIs and protocols plus the workspace's). */
+  migration: MigrationCatalogue;
 }
 
 /** The workspace file's shape (documented in README.md, "Workspace file"). */
@@ -37,6 +40,10 @@ export interface WorkspaceConfig {
   }>;
   guards?: Array<{ name: string; domain: string; kind?: string; global?: string }>;
   noreturn?: string[];
+  /** Extra migration APIs: a driver's own wrappers, helpers or entry makers. */
+  migration?: Array<{ name: string; use: MigrationApi['use']; kind?: MigrationApi['kind']; phase?: Phase; does?: string; versions?: string }>;
+  /** Extra setup/pages/finalize protocols, checked like migrate_vma_setup/pages/finalize. */
+  protocols?: Array<{ name: string; setup: string[]; pages?: string[]; finalize: string[]; objectArg?: number }>;
 }
 
 export interface ConfigResult { config: WorkspaceConfig; errors: string[] }
@@ -58,7 +65,7 @@ export function parseWorkspaceConfig(text: string, source = '.hmm-lens.json'): C
   }
   const obj = raw as Record<string, unknown>;
   for (const k of Object.keys(obj)) {
-    if (!['locks', 'guards', 'noreturn', '$schema', 'comment'].includes(k)) errors.push(`${source}: unknown key "${k}"`);
+    if (!['locks', 'guards', 'noreturn', 'migration', 'protocols', '$schema', 'comment'].includes(k)) errors.push(`${source}: unknown key "${k}"`);
   }
   if (obj.locks !== undefined) {
     if (!Array.isArray(obj.locks)) errors.push(`${source}: "locks" must be an array`);
@@ -107,7 +114,66 @@ export function parseWorkspaceConfig(text: string, source = '.hmm-lens.json'): C
       errors.push(`${source}: "noreturn" must be an array of C identifiers`);
     } else config.noreturn = obj.noreturn as string[];
   }
+  parseMigration(obj, source, config, errors);
   return { config, errors };
+}
+
+const USES: MigrationApi['use'][] = ['caller', 'helper', 'entry', 'mirror'];
+const KINDS: MigrationApi['kind'][] = ['function', 'flag', 'struct', 'type'];
+const PHASES: Phase[] = ['setup', 'copy', 'pages', 'finalize', 'restore', 'free', 'fault'];
+const names = (v: unknown): v is string[] => Array.isArray(v) && v.every((n) => typeof n === 'string' && NAME.test(n));
+
+/** The "migration" and "protocols" keys; a bad entry is reported and skipped. */
+function parseMigration(obj: Record<string, unknown>, source: string, config: WorkspaceConfig, errors: string[]): void {
+  if (obj.migration !== undefined) {
+    if (!Array.isArray(obj.migration)) errors.push(`${source}: "migration" must be an array`);
+    else {
+      config.migration = [];
+      obj.migration.forEach((m: unknown, i: number) => {
+        const at = `${source}: migration[${i}]`;
+        const e = m as Record<string, unknown>;
+        if (typeof e !== 'object' || e === null) { errors.push(`${at}: expected an object`); return; }
+        if (typeof e.name !== 'string' || !NAME.test(e.name)) { errors.push(`${at}: "name" must be a C identifier`); return; }
+        if (!USES.includes(e.use as MigrationApi['use'])) { errors.push(`${at}: "use" must be one of ${USES.join(', ')}`); return; }
+        if (e.kind !== undefined && !KINDS.includes(e.kind as MigrationApi['kind'])) { errors.push(`${at}: "kind" must be one of ${KINDS.join(', ')}`); return; }
+        if (e.phase !== undefined && !PHASES.includes(e.phase as Phase)) { errors.push(`${at}: "phase" must be one of ${PHASES.join(', ')}`); return; }
+        config.migration!.push({ name: e.name, use: e.use as MigrationApi['use'], kind: e.kind as MigrationApi['kind'] | undefined,
+          phase: e.phase as Phase | undefined, does: typeof e.does === 'string' ? e.does : undefined,
+          versions: typeof e.versions === 'string' ? e.versions : undefined });
+      });
+    }
+  }
+  if (obj.protocols !== undefined) {
+    if (!Array.isArray(obj.protocols)) errors.push(`${source}: "protocols" must be an array`);
+    else {
+      config.protocols = [];
+      obj.protocols.forEach((p: unknown, i: number) => {
+        const at = `${source}: protocols[${i}]`;
+        const e = p as Record<string, unknown>;
+        if (typeof e !== 'object' || e === null || typeof e.name !== 'string') { errors.push(`${at}: needs a "name" string`); return; }
+        if (!names(e.setup) || !e.setup.length || !names(e.finalize) || !e.finalize.length || (e.pages !== undefined && !names(e.pages))) {
+          errors.push(`${at}: "setup" and "finalize" must be non-empty arrays of C identifiers, "pages" an array of them`); return;
+        }
+        if (e.objectArg !== undefined && !(typeof e.objectArg === 'number' && Number.isInteger(e.objectArg) && e.objectArg >= 0)) {
+          errors.push(`${at}: "objectArg" must be an argument index (0, 1, ...)`); return;
+        }
+        config.protocols!.push({ name: e.name, setup: e.setup, pages: (e.pages as string[] | undefined) ?? [], finalize: e.finalize,
+          objectArg: e.objectArg as number | undefined });
+      });
+    }
+  }
+}
+
+/** The migration catalogue of a workspace file's "migration" and "protocols". */
+function migrationOf(config: WorkspaceConfig): MigrationCatalogue {
+  const apis = (config.migration ?? []).map((m): MigrationApi => ({
+    name: m.name, kind: m.kind ?? 'function', use: m.use, era: 'all', phase: m.phase,
+    doc: { does: m.does ?? 'Declared in the workspace file (.hmm-lens.json or the hmmLens.migrationApis setting).', versions: m.versions ?? 'this workspace' },
+  }));
+  const protocols = (config.protocols ?? []).map((p): MigrationProtocol => ({
+    name: p.name, setup: p.setup, pages: p.pages ?? [], finalize: p.finalize, objectArg: p.objectArg ?? 0, success: 'zero',
+  }));
+  return buildMigrationCatalogue({ apis, protocols });
 }
 
 export function buildCatalogue(config: WorkspaceConfig = {}): Catalogue {
@@ -138,5 +204,6 @@ export function buildCatalogue(config: WorkspaceConfig = {}): Catalogue {
     plainAccessors: new Set(PLAIN_ACCESSORS),
     readOnlyCalls: READ_ONLY_CALL,
     lockedCallbacks: new Map(LOCKED_CALLBACKS.map((c) => [c.name, c])),
+    migration: migrationOf(config),
   };
 }

@@ -9,6 +9,8 @@
 //   entry   — creates or inspects migration / device-private swap entries;
 //   mirror  — HMM mirroring (hmm_range_fault and its sequence checks): HMM, not migration.
 
+import { escapeRegExp } from '../parse/regex';
+
 export type MigrationRole = 'api' | 'helper' | 'caller' | 'callback' | 'entry' | 'hmm-mirror' | 'none';
 export type Phase = 'setup' | 'copy' | 'pages' | 'finalize' | 'restore' | 'free' | 'fault';
 export type Era = 'hmm-2017' | 'v4.14-v5.3' | 'v5.4+' | 'v6.x' | 'all';
@@ -290,21 +292,80 @@ export const PAGE_SIGNATURE = /\bstruct\s+(?:page|folio)\b|\bdma_addr_t\b|pfn|pa
 /** Calls that read a migration object and keep nothing: the object stays tracked across them. */
 export const MIGRATION_READERS = /^(migrate_pfn_to_page|migrate_pfn_to_folio|migrate_pfn|pr_\w+|dev_\w+|WARN\w*|BUG_ON|memset|min|max|kvfree|kfree)$/;
 
-const BY_NAME = new Map<string, MigrationApi[]>();
-for (const a of MIGRATION_APIS) BY_NAME.set(a.name, [...(BY_NAME.get(a.name) ?? []), a]);
+/** A protocol verb: which protocol, and which step of it. */
+export interface ProtocolVerb { p: MigrationProtocol; step: 'setup' | 'pages' | 'finalize' }
 
 /**
- * The catalogue entry for a name; `call` picks between a function and a struct of one name
- * (`migrate_vma(…)`, the 4.14 call, and `struct migrate_vma`).
+ * The migration catalogue one analysis runs with: the built-in tables plus what the
+ * workspace file (or the editor's settings) adds. Facts are collected under one
+ * catalogue and carry its answers (facts.ts), so classification needs none.
  */
-export function migrationApi(name: string, call?: boolean): MigrationApi | undefined {
-  const all = BY_NAME.get(name);
-  if (!all) return undefined;
-  if (call === undefined || all.length === 1) return all[0];
-  return all.find((a) => (a.kind === 'function') === call) ?? all[0];
+export interface MigrationCatalogue {
+  apis: MigrationApi[];
+  protocols: MigrationProtocol[];
+  /** Setup/pages/finalize verbs of every protocol. */
+  verbs: Map<string, ProtocolVerb>;
+  /** Every catalogued name and registering struct: a file without one of them needs no migration pass. */
+  mention: RegExp;
+  /** A call to a protocol verb or to hmm_range_fault(): the function gets the protocol checks. */
+  checked: RegExp;
+  /**
+   * Calls that read a migration object and keep nothing (MIGRATION_READERS, and every catalogued
+   * helper or entry function): the protocol check keeps tracking an object handed to one.
+   */
+  reads(name: string): boolean;
+  /** The catalogue entry for a name; `call` picks between a function and a struct of one name. */
+  api(name: string, call?: boolean): MigrationApi | undefined;
 }
 
-/** Every catalogued name and registering struct: a file without one of them needs no migration pass. */
-export const MIGRATION_MENTION = new RegExp(`\\b(${[
-  ...MIGRATION_APIS.map((a) => a.name), ...CALLBACK_SLOTS.map((s) => s.struct), 'MIGRATE_VMA_SELECT_\\w+',
-].join('|')})\\b`);
+/**
+ * The built-in catalogue plus `extra` APIs and protocols. An extra API replaces a built-in
+ * one of the same name and kind; a protocol verb not catalogued otherwise becomes a
+ * `caller` API of its step, so a wrapper protocol also classifies its callers.
+ */
+export function buildMigrationCatalogue(extra: { apis?: MigrationApi[]; protocols?: MigrationProtocol[] } = {}): MigrationCatalogue {
+  const protocols = [...PROTOCOLS, ...(extra.protocols ?? [])];
+  const byKey = new Map<string, MigrationApi>();
+  const key = (a: MigrationApi): string => `${a.name}\0${a.kind === 'function' ? 'f' : 'o'}`;
+  for (const a of [...MIGRATION_APIS, ...(extra.apis ?? [])]) byKey.set(key(a), a);
+  for (const p of extra.protocols ?? []) {
+    for (const step of ['setup', 'pages', 'finalize'] as const) {
+      for (const name of p[step]) {
+        const a: MigrationApi = { name, kind: 'function', use: 'caller', era: 'all', phase: step, doc: {
+          does: `The ${step} step of the workspace's ${p.name} protocol (.hmm-lens.json).`, versions: 'this workspace' } };
+        if (!byKey.has(key(a))) byKey.set(key(a), a);
+      }
+    }
+  }
+  const apis = [...byKey.values()];
+  const byName = new Map<string, MigrationApi[]>();
+  for (const a of apis) byName.set(a.name, [...(byName.get(a.name) ?? []), a]);
+  const verbs = new Map<string, ProtocolVerb>();
+  for (const p of protocols) {
+    for (const n of p.setup) verbs.set(n, { p, step: 'setup' });
+    for (const n of p.pages) verbs.set(n, { p, step: 'pages' });
+    for (const n of p.finalize) verbs.set(n, { p, step: 'finalize' });
+  }
+  const alternatives = (names: string[]): string => names.map(escapeRegExp).join('|');
+  return {
+    apis,
+    protocols,
+    verbs,
+    mention: new RegExp(`\\b(${alternatives([...byName.keys(), ...CALLBACK_SLOTS.map((s) => s.struct)])}|MIGRATE_VMA_SELECT_\\w+)\\b`),
+    checked: new RegExp(`\\b(${alternatives([...verbs.keys(), ...MIRROR_READ.fault])})\\s*\\(`),
+    reads(name) {
+      if (MIGRATION_READERS.test(name)) return true;
+      const a = byName.get(name)?.find((x) => x.kind === 'function');
+      return !!a && (a.use === 'helper' || a.use === 'entry');
+    },
+    api(name, call) {
+      const all = byName.get(name);
+      if (!all) return undefined;
+      if (call === undefined || all.length === 1) return all[0];
+      return all.find((a) => (a.kind === 'function') === call) ?? all[0];
+    },
+  };
+}
+
+/** The built-in catalogue alone (tests, and the grammar's word lists). */
+export const BUILTIN_MIGRATION = buildMigrationCatalogue();

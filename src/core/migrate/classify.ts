@@ -10,7 +10,7 @@
 // Invariant: only a function's own text and the registrations that name it count.
 // A function that reaches migration only through a callee (teardown calling an
 // evict function) stays `none`: each role needs evidence at a line of its own.
-import { CALLBACK_SLOTS, PHASE_ORDER, migrationApi, type MigrationRole, type Phase } from './catalogue';
+import { CALLBACK_SLOTS, PHASE_ORDER, type MigrationRole, type Phase } from './catalogue';
 import type { FileFacts, FunctionFacts, Registration } from './facts';
 
 export interface Evidence { line: number; text: string; path?: string }
@@ -57,14 +57,14 @@ export function classify(files: FileFacts[]): Map<string, Map<number, MigrationI
 
   // 1. A function's own text: definitions, calls, flags, pfn arrays.
   for (const d of drafts) {
-    const own = migrationApi(d.fn.name, true);
-    if (own && own.kind === 'function') {
+    const own = d.fn.defines;
+    if (own) {
       add(d, own.use === 'mirror' ? 'hmm-mirror' : 'api', { line: d.fn.startLine, text: `defines ${own.name}() (${own.era})` }, own.phase);
     }
     for (const u of d.fn.uses) {
-      const api = migrationApi(u.name, u.call);
+      const api = u.api;
       // A function's name counts only when called (compaction's local `migrate_pfn` is not migrate_pfn()).
-      if (!api || api.name === d.fn.name || (api.kind === 'function' && !u.call)) continue;
+      if ( api.name === d.fn.name || (api.kind === 'function' && !u.call)) continue;
       const what = u.call ? `calls ${u.name}()` : `uses ${u.name}`;
       if (api.use === 'caller' && u.call) add(d, 'caller', { line: u.line, text: what }, api.phase);
       else if (api.use === 'helper') add(d, 'helper', { line: u.line, text: what }, api.phase);

@@ -6,7 +6,7 @@
 // not analyse, and the workspace map runs over whole driver trees; a name scan is
 // exact enough for "uses X at line N" and never fails on odd syntax. The tree is
 // only used for where functions start and end (spans) by the caller.
-import { CALLBACK_SLOTS, PAGE_SIGNATURE, migrationApi } from './catalogue';
+import { CALLBACK_SLOTS, PAGE_SIGNATURE, type MigrationApi, type MigrationCatalogue } from './catalogue';
 import { KEYWORDS } from '../parse/refs';
 import { normExpr, rootOf } from '../flow/expr';
 
@@ -22,7 +22,8 @@ export interface FunctionSpan {
   params: string[];
 }
 
-export interface Use { name: string; line: number; call: boolean }
+/** A catalogued name used in a body, with the catalogue's entry for it (as it was when the facts were collected). */
+export interface Use { name: string; line: number; call: boolean; api: MigrationApi }
 
 export interface FunctionFacts {
   name: string;
@@ -30,6 +31,8 @@ export interface FunctionFacts {
   endLine: number;
   fileLocal: boolean;
   params: string[];
+  /** The catalogued API function this function defines, if any. */
+  defines?: MigrationApi;
   /** Catalogued names used in the body (calls, flags, types), in text order. */
   uses: Use[];
   /** Every call in the body (for the call graph and same-file reachability). */
@@ -70,14 +73,16 @@ const FIELD_ONLY = new Map<string, string>(
 
 
 /** Facts of one file from its code-only text (see parse/code.ts) and its function spans. */
-export function collectFacts(path: string, code: string, spans: FunctionSpan[], lineOf: (offset: number) => number): FileFacts {
+export function collectFacts(path: string, code: string, spans: FunctionSpan[], lineOf: (offset: number) => number,
+  catalogue: MigrationCatalogue): FileFacts {
   const registrations = findRegistrations(code, spans, lineOf);
   const opsVars = new Set(registrations.filter((r) => !r.inFunction).map((r) => r.variable));
-  const functions = spans.map((s) => functionFacts(code, s, opsVars, lineOf));
+  const functions = spans.map((s) => functionFacts(code, s, opsVars, lineOf, catalogue));
   return { path, functions, registrations };
 }
 
-function functionFacts(code: string, s: FunctionSpan, opsVars: Set<string>, lineOf: (o: number) => number): FunctionFacts {
+function functionFacts(code: string, s: FunctionSpan, opsVars: Set<string>, lineOf: (o: number) => number,
+  catalogue: MigrationCatalogue): FunctionFacts {
   const uses: Use[] = [];
   const calls: { name: string; line: number }[] = [];
   const opsUsed = new Set<string>();
@@ -94,7 +99,8 @@ function functionFacts(code: string, s: FunctionSpan, opsVars: Set<string>, line
     while (b >= 0 && /\s/.test(body[b])) b--;
     if (body[b] === '.' || (body[b] === '>' && body[b - 1] === '-')) continue;
     if (call && !KEYWORDS.has(name)) calls.push({ name, line: lineOf(s.bodyStart + m.index) });
-    if (migrationApi(name, call)) uses.push({ name, line: lineOf(s.bodyStart + m.index), call });
+    const api = catalogue.api(name, call);
+    if (api) uses.push({ name, line: lineOf(s.bodyStart + m.index), call, api });
     else if (opsVars.has(name)) opsUsed.add(name);
   }
   // struct migrate_vma in the signature or body, and its src/dst arrays.
@@ -110,10 +116,11 @@ function functionFacts(code: string, s: FunctionSpan, opsVars: Set<string>, line
       break;
     }
   }
+  const own = catalogue.api(s.name, true);
   const returns = [...body.matchAll(/\breturn\b([^;]*);/g)].map((r) => r[1].replace(/[\s()]/g, ''));
   return {
     name: s.name, startLine: s.startLine, endLine: s.endLine, fileLocal: s.fileLocal, params: s.params,
-    uses, calls, arrays, opsUsed: [...opsUsed], alwaysZero: returns.length > 0 && returns.every((r) => r === '0'),
+    defines: own?.kind === 'function' ? own : undefined, uses, calls, arrays, opsUsed: [...opsUsed], alwaysZero: returns.length > 0 && returns.every((r) => r === '0'),
     pageish: PAGE_SIGNATURE.test(code.slice(s.start, s.bodyStart)),
   };
 }

@@ -9,18 +9,20 @@ import { normExpr, rootOf } from '../flow/expr';
 import type { Catalogue } from '../locks/table';
 import type { LoopMacroNote } from '../parse/mask';
 import type { Diagnostic, Unanalysed } from '../model';
-import { MIGRATION_MENTION, MIRROR_READ, PROTOCOLS } from './catalogue';
+import { MIRROR_READ, type MigrationCatalogue } from './catalogue';
 import { calleeSummaries, collectFacts, splitCallArgs, type FileFacts, type FunctionSpan } from './facts';
-import { checkMirror, checkProtocol, protocolNames } from './protocol';
+import { checkMirror, checkProtocol } from './protocol';
 
 export interface MigrationPass { facts: FileFacts; diagnostics: Diagnostic[]; unanalysed: Unanalysed[] }
 
-const CHECKED = new RegExp(`\\b(${protocolNames().join('|')})\\s*\\(`);
-const VERB_SETS = {
-  finalize: new Set(PROTOCOLS.flatMap((p) => p.finalize)),
-  pages: new Set(PROTOCOLS.flatMap((p) => p.pages)),
-  retry: new Set(MIRROR_READ.retry),
-};
+/** The verbs a same-file callee summary looks for. */
+function verbSets(mig: MigrationCatalogue): { finalize: Set<string>; pages: Set<string>; retry: Set<string> } {
+  return {
+    finalize: new Set(mig.protocols.flatMap((p) => p.finalize)),
+    pages: new Set(mig.protocols.flatMap((p) => p.pages)),
+    retry: new Set(MIRROR_READ.retry),
+  };
+}
 
 /** Where each function definition starts and ends, its name, linkage and parameters. */
 export function spansOf(fns: Node[], maskText: string, header: boolean): FunctionSpan[] {
@@ -68,7 +70,8 @@ export interface PassInput {
 
 export function migrationPass(input: PassInput): MigrationPass {
   const { path, spans } = input;
-  if (!MIGRATION_MENTION.test(input.text)) {
+  const mig = input.catalogue.migration;
+  if (!mig.mention.test(input.text)) {
     // Nothing catalogued here: every function is `none` unless another file registers it.
     const functions = spans.map((s) => ({
       name: s.name, startLine: s.startLine, endLine: s.endLine, fileLocal: s.fileLocal, params: s.params,
@@ -77,15 +80,15 @@ export function migrationPass(input: PassInput): MigrationPass {
     return { facts: { path, functions, registrations: [] }, diagnostics: [], unanalysed: [] };
   }
   const code = codeOnly(input.maskText);
-  const facts = collectFacts(path, code, spans, input.lineOf);
+  const facts = collectFacts(path, code, spans, input.lineOf, mig);
   const diagnostics: Diagnostic[] = [];
   const unanalysed: Unanalysed[] = [];
-  if (input.factsOnly || !CHECKED.test(code)) return { facts, diagnostics, unanalysed };
+  if (input.factsOnly || !mig.checked.test(code)) return { facts, diagnostics, unanalysed };
   const zero = new Map(facts.functions.map((f) => [f.name, f.alwaysZero]));
-  const callees = calleeSummaries(code, spans, VERB_SETS, (n) => zero.get(n) ?? false);
+  const callees = calleeSummaries(code, spans, verbSets(mig), (n) => zero.get(n) ?? false);
   input.fns.forEach((fn, i) => {
     const span = spans[i];
-    if (!CHECKED.test(code.slice(span.bodyStart, span.end))) return;
+    if (!mig.checked.test(code.slice(span.bodyStart, span.end))) return;
     if (fn.hasError) {
       unanalysed.push({ startLine: span.startLine, endLine: span.endLine, reason: `${span.name}(): migration protocol not checked: parse error` });
       return;
@@ -94,9 +97,9 @@ export function migrationPass(input: PassInput): MigrationPass {
       const cfg = buildCfg({ fn, catalogue: input.catalogue, loopMacros: input.loopMacros });
       const heldAt = input.heldAt ? (line: number, callee: string) => input.heldAt!(span.startLine, line, callee) : undefined;
       const indirect = pointerCallRoots(code.slice(span.bodyStart, span.end));
-      const r = checkProtocol({ cfg, name: span.name, callees, heldAt, indirect });
+      const r = checkProtocol({ cfg, name: span.name, catalogue: mig, callees, heldAt, indirect });
       if (r.overBudget) unanalysed.push({ startLine: span.startLine, endLine: span.endLine, reason: `${span.name}(): ${r.overBudget}` });
-      diagnostics.push(...r.diagnostics, ...checkMirror({ cfg, name: span.name, callees, heldAt }));
+      diagnostics.push(...r.diagnostics, ...checkMirror({ cfg, name: span.name, catalogue: mig, callees, heldAt }));
     } catch (e) {
       unanalysed.push({ startLine: span.startLine, endLine: span.endLine, reason: `${span.name}(): migration protocol not checked: internal error (${(e as Error).message})` });
     }

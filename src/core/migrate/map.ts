@@ -3,7 +3,6 @@
 // Built from the facts of every file in one pass (facts.ts) and their roles (classify.ts).
 import type { FileFacts } from './facts';
 import type { MigrationInfo } from './classify';
-import { migrationApi } from './catalogue';
 
 export interface MapFunction { path: string; name: string; line: number; role: string; phase?: string; related: boolean }
 /** A call from `from` (any function) to `to` (a mapped function, or a catalogued API defined outside the set). */
@@ -46,7 +45,7 @@ export function buildMap(files: FileFacts[], roles: Map<string, Map<number, Migr
       for (const c of fn.calls) {
         if (seen.has(c.name)) continue;
         const targets = resolve(f.path, c.name).filter((p) => mapped.has(`${p}\0${c.name}`));
-        const api = migrationApi(c.name, true);
+        const api = fn.uses.find((u) => u.call && u.name === c.name)?.api;
         if (targets.length) {
           seen.add(c.name);
           for (const p of targets) calls.push({ from: { path: f.path, name: fn.name }, to: { path: p, name: c.name }, line: c.line });

@@ -20,7 +20,7 @@ import type { Cfg, CfgNode, Event } from '../flow/cfg';
 import { EXIT } from '../flow/cfg';
 import { rootOf } from '../flow/expr';
 import type { Diagnostic, PathStep } from '../model';
-import { MIGRATION_READERS, MIRROR_READ, PROTOCOLS, type MigrationProtocol } from './catalogue';
+import { MIRROR_READ, type MigrationCatalogue, type MigrationProtocol, type ProtocolVerb } from './catalogue';
 import { splitCallArgs } from './facts';
 
 /** What a same-file function does to the migration objects it is given, by parameter index. */
@@ -29,6 +29,8 @@ export interface CalleeSummary { finalizes: Set<number>; pages: Set<number>; ret
 export interface ProtocolInput {
   cfg: Cfg;
   name: string;
+  /** The protocols and their verbs (built-in plus the workspace's). */
+  catalogue: MigrationCatalogue;
   /** Same-file functions by name. */
   callees: Map<string, CalleeSummary>;
   /** Lock keys that may be held at a call `${line}:${callee}`; undefined when the lock analysis did not run. */
@@ -56,29 +58,21 @@ interface State {
 }
 
 const MAX_STEPS_KEPT = 24;
-const VERBS = new Map<string, { p: MigrationProtocol; step: 'setup' | 'pages' | 'finalize' }>();
-for (const p of PROTOCOLS) {
-  for (const n of p.setup) VERBS.set(n, { p, step: 'setup' });
-  for (const n of p.pages) VERBS.set(n, { p, step: 'pages' });
-  for (const n of p.finalize) VERBS.set(n, { p, step: 'finalize' });
-}
-const READERS = MIGRATION_READERS;
-
-export function protocolNames(): string[] { return [...VERBS.keys(), ...MIRROR_READ.fault]; }
 
 export function checkProtocol(input: ProtocolInput): ProtocolResult {
   const diagnostics = new Map<string, Diagnostic>();
   const { cfg } = input;
+  const verbs = input.catalogue.verbs;
   const maxStates = input.maxStates ?? 256;
   const seen: Map<string, State>[] = cfg.nodes.map(() => new Map());
   const work: [number, State][] = [[0, { objs: new Map(), pending: new Map(), zero: new Set(), cpages: new Map(), steps: [] }]];
   // Objects this function sets up itself: only they can be used "before setup" (an object set up
   // by other means, as migrate_device_coherent_folio() does through an internal, is not ours to judge).
-  const setUpHere = objectsOf(cfg, 'setup');
+  const setUpHere = objectsOf(cfg, 'setup', verbs);
   // …or objects no other call is given and nothing assigns whole (`struct migrate_vma args = {…}`
   // then migrate_vma_pages(&args) alone): nothing else can have set them up.
   const touched = new Set(cfg.nodes.flatMap((n) => n.events.flatMap((e) => {
-    if (e.t === 'call' && !VERBS.has(e.name) && !READERS.test(e.name)) return e.args.map((a) => rootOf(a) ?? '');
+    if (e.t === 'call' && !verbs.has(e.name) && !input.catalogue.reads(e.name)) return e.args.map((a) => rootOf(a) ?? '');
     if (e.t === 'assign' && e.value !== 'uninit' && !(e.rhs ?? '').startsWith('{')) return [e.target];
     return [];
   })));
@@ -87,7 +81,7 @@ export function checkProtocol(input: ProtocolInput): ProtocolResult {
   // itself on some path: then it took the job of finishing it.
   const aliases = new Set(cfg.nodes.flatMap((n) => n.events.flatMap((e) =>
     (e.t === 'assign' && e.rhs && /^[A-Za-z_]\w*(->|\.)/.test(e.rhs.replace(/^&/, '')) ? [e.target] : []))));
-  const finalizedHere = objectsOf(cfg, 'finalize');
+  const finalizedHere = objectsOf(cfg, 'finalize', verbs);
   const local = (key: string): boolean => {
     const root = rootOf(key);
     return !!root && cfg.locals.has(root) && !cfg.params.includes(root) && (!aliases.has(root) || finalizedHere.has(key))
@@ -110,7 +104,7 @@ export function checkProtocol(input: ProtocolInput): ProtocolResult {
       const untested = new Set(s.pending.values()); // tested by a switch or not at all: cannot tell
       for (const [key, o] of s.objs) {
         if ((o.stage !== 'active' && o.stage !== 'paged') || !local(key) || untested.has(key)) continue;
-        const fin = PROTOCOLS.find((p) => p.name === o.protocol)?.finalize[0] ?? 'finalize';
+        const fin = input.catalogue.protocols.find((p) => p.name === o.protocol)?.finalize[0] ?? 'finalize';
         report(`fin:${o.setup.line}:${key}`, {
           ruleId: 'migrate/missing-finalize', severity: 'warning', line: o.setup.line, column: o.setup.column,
           message: `A path after a successful ${o.setup.call} leaves ${input.name}() without ${fin}(${key}): the collected pages stay locked behind migration entries`,
@@ -134,9 +128,9 @@ export function checkProtocol(input: ProtocolInput): ProtocolResult {
 }
 
 /** The objects this function gives to one protocol step anywhere in its body. */
-function objectsOf(cfg: Cfg, step: 'setup' | 'pages' | 'finalize'): Set<string> {
+function objectsOf(cfg: Cfg, step: 'setup' | 'pages' | 'finalize', verbs: Map<string, ProtocolVerb>): Set<string> {
   return new Set(cfg.nodes.flatMap((n) => n.events.flatMap((e) => {
-    const v = e.t === 'call' ? VERBS.get(e.name) : undefined;
+    const v = e.t === 'call' ? verbs.get(e.name) : undefined;
     return e.t === 'call' && v?.step === step && e.args[v.p.objectArg] ? [e.args[v.p.objectArg]] : [];
   })));
 }
@@ -146,11 +140,11 @@ function apply(s: State, e: Event, node: CfgNode, input: ProtocolInput, local: (
   if (e.t === 'assign') {
     const rhsRoot = e.rhs ? rootOf(e.rhs) : undefined;
     if (!s.pending.has(e.target) && !s.zero.has(e.target) && !s.cpages.has(e.target) && ![...s.objs.keys()].some((k) => rootOf(k) === e.target || rootOf(k) === rhsRoot)
-      && !(e.value === 'zero' || (e.rhs && collectedOf(e.rhs)) || (e.rhs && calleeOf(e.rhs)))) return s;
+      && !(e.value === 'zero' || (e.rhs && collectedOf(e.rhs, input.catalogue.protocols)) || (e.rhs && calleeOf(e.rhs)))) return s;
     const n = copy(s);
     // A setup's result goes to `ret`: the next test of `ret` says whether it worked.
     const setupCall = e.rhs ? calleeOf(e.rhs) : undefined;
-    const verb = setupCall ? VERBS.get(setupCall) : undefined;
+    const verb = setupCall ? input.catalogue.verbs.get(setupCall) : undefined;
     n.zero.delete(e.target);
     n.cpages.delete(e.target);
     n.pending.delete(e.target);
@@ -164,7 +158,7 @@ function apply(s: State, e: Event, node: CfgNode, input: ProtocolInput, local: (
       }
     } else if (e.value === 'zero' || (setupCall && input.callees.get(setupCall)?.alwaysZero)) n.zero.add(e.target);
     else if (e.rhs) {
-      const m = collectedOf(e.rhs);
+      const m = collectedOf(e.rhs, input.catalogue.protocols);
       if (m && n.objs.has(m)) n.cpages.set(e.target, m);
     }
     for (const k of [...n.objs.keys()]) if (rootOf(k) === e.target) n.objs.delete(k);
@@ -176,7 +170,7 @@ function apply(s: State, e: Event, node: CfgNode, input: ProtocolInput, local: (
     return n;
   }
   if (e.t !== 'call') return s;
-  const verb = VERBS.get(e.name);
+  const verb = input.catalogue.verbs.get(e.name);
   if (verb) {
     const key = e.args[verb.p.objectArg];
     // `&args[i]`: one key for every index; not tracked.
@@ -225,7 +219,7 @@ function apply(s: State, e: Event, node: CfgNode, input: ProtocolInput, local: (
     return n;
   }
   // Another call given a tracked object: a same-file callee's summary, else it may do anything.
-  if (READERS.test(e.name)) return s;
+  if (input.catalogue.reads(e.name)) return s;
   // [object, argument index]: -1 when the argument is only related (`&job->work`, `job`, `args.dst`).
   const given: [string, number][] = [];
   e.args.forEach((a, i) => {
@@ -254,9 +248,9 @@ function apply(s: State, e: Event, node: CfgNode, input: ProtocolInput, local: (
 function branchStates(s: State, node: CfgNode, input: ProtocolInput): [State | undefined, State | undefined] {
   const atom = node.atom!;
   // `if (migrate_vma_setup(&args))`, `if (migrate_vma_setup(&args) < 0)`: the test is the setup's result.
-  const call = node.events.filter((e): e is Extract<Event, { t: 'call' }> => e.t === 'call' && VERBS.get(e.name)?.step === 'setup').pop();
+  const call = node.events.filter((e): e is Extract<Event, { t: 'call' }> => e.t === 'call' && input.catalogue.verbs.get(e.name)?.step === 'setup').pop();
   if (call) {
-    const key = call.args[VERBS.get(call.name)!.p.objectArg];
+    const key = call.args[input.catalogue.verbs.get(call.name)!.p.objectArg];
     const m = /^([A-Za-z_]\w*)\((.*)\)(<0|!=0|==0|>=0)?$/.exec(atom.key.replace(/\s+/g, ''));
     if (key && m && m[1] === call.name && s.objs.get(key)?.stage === 'active') {
       const failWhenTrue = !m[3] || m[3] === '<0' || m[3] === '!=0';
@@ -282,7 +276,7 @@ function branchStates(s: State, node: CfgNode, input: ProtocolInput): [State | u
     return [s, s];
   }
   // `if (!args.cpages)`, `if (cpages == 0)`: nothing collected, nothing to finalize.
-  const key = collectedOf(subj) ?? s.cpages.get(subj);
+  const key = collectedOf(subj, input.catalogue.protocols) ?? s.cpages.get(subj);
   if (key && s.objs.get(key)?.stage === 'active') {
     const empty = setStage(s, key, 'empty');
     if (atom.op === 'truthy' || atom.op === '!=0' || atom.op === '>0') return [s, empty];
@@ -378,8 +372,8 @@ function serialise(s: State): string {
 }
 
 /** `args.cpages`, `migrate->cpages` → the object whose collected count it is (the protocols' collectedField). */
-function collectedOf(expr: string): string | undefined {
-  for (const p of PROTOCOLS) {
+function collectedOf(expr: string, protocols: MigrationProtocol[]): string | undefined {
+  for (const p of protocols) {
     if (!p.collectedField) continue;
     const m = new RegExp(`^(.+?)(?:->|\\.)${p.collectedField}$`).exec(expr);
     if (m) return m[1];

@@ -10,7 +10,6 @@
 import type { CParser } from '../parse/parser';
 import type { Catalogue } from '../locks/table';
 import { migrationFactsOf } from '../analyse';
-import { MIGRATION_MENTION } from './catalogue';
 import { classify } from './classify';
 import type { FileFacts } from './facts';
 import { buildMap, type MigrationMap } from './map';
@@ -32,7 +31,7 @@ export function mapWorkspace(input: WorkspaceInput): WorkspaceMap {
   for (const f of input.files) {
     const text = input.read(f);
     if (text === undefined) { skipped.push(f); continue; }
-    if (MIGRATION_MENTION.test(text)) facts.push(migrationFactsOf(input.parser, f, text, input.catalogue));
+    if (input.catalogue.migration.mention.test(text)) facts.push(migrationFactsOf(input.parser, f, text, input.catalogue));
     else if (f.endsWith('.c')) rest.push(f);
   }
   const wanted = wantedNames(facts);

@@ -148,6 +148,38 @@ describe('HMM Lens in VS Code', () => {
     assert.deepEqual(incoming.map((c) => c.from.name).sort(), ['fakegpu_migrate_finish', 'fakegpu_migrate_to_vram']);
     const outgoing = await vscode.commands.executeCommand<vscode.CallHierarchyOutgoingCall[]>('vscode.provideOutgoingCalls', items[0]);
     assert.ok(outgoing.some((c) => c.to.name === 'zone_device_page_init'));
+    // A function the migration map does not hold: its callers come from the workspace call graph.
+    const plain = await vscode.commands.executeCommand<vscode.CallHierarchyItem[]>('vscode.prepareCallHierarchy', g.document.uri, at(35, col(g.document, 35, 'fakegpu_page_to_dev')));
+    assert.equal(plain[0]?.name, 'fakegpu_page_to_dev');
+    assert.equal(plain[0].selectionRange.start.line + 1, 28, 'the item is the definition');
+    const plainIn = await vscode.commands.executeCommand<vscode.CallHierarchyIncomingCall[]>('vscode.provideIncomingCalls', plain[0]);
+    assert.deepEqual(plainIn.map((c) => `${c.from.name}:${c.fromRanges.map((r) => r.start.line + 1).join(',')}`).sort(),
+      ['fakegpu_migrate_to_ram:71', 'fakegpu_page_free:35']);
+    // A catalogued API the workspace calls but does not define.
+    const setup = await vscode.commands.executeCommand<vscode.CallHierarchyItem[]>('vscode.prepareCallHierarchy', g.document.uri, at(163, col(g.document, 163, 'migrate_vma_setup')));
+    const setupIn = await vscode.commands.executeCommand<vscode.CallHierarchyIncomingCall[]>('vscode.provideIncomingCalls', setup[0]);
+    assert.deepEqual(setupIn.map((c) => c.from.name).sort(), ['fakegpu_migrate_to_ram', 'fakegpu_migrate_to_vram', 'fakegpu_prefetch']);
+  });
+
+  it('migration APIs from the settings apply without a reload (CodeLens, hover)', async () => {
+    const g = await open('fakegpu.c');
+    const uri = g.document.uri;
+    const lensAt = async (line: number): Promise<string | undefined> =>
+      (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100))
+        ?.find((l) => l.range.start.line + 1 === line)?.command?.title;
+    assert.equal(await lensAt(28), undefined, 'fakegpu_page_to_dev() is not migration-related by itself');
+    const cfg = vscode.workspace.getConfiguration('hmmLens');
+    await cfg.update('migrationApis', [{ name: 'fakegpu_page_to_dev', use: 'helper', does: 'Finds the fake device that owns a device-private page.' }],
+      vscode.ConfigurationTarget.Workspace);
+    try {
+      await until('the API lens', async () => /^migration: api/.test(await lensAt(28) ?? '') || undefined);
+      const hover = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, at(35, col(g.document, 35, 'fakegpu_page_to_dev')));
+      assert.match(hover.flatMap((x) => x.contents.map((m) => (typeof m === 'string' ? m : (m as vscode.MarkdownString).value))).join('\n'),
+        /Finds the fake device that owns/);
+    } finally {
+      await cfg.update('migrationApis', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    await until('the lens gone again', async () => (await lensAt(28)) === undefined || undefined);
   });
 
   it('Show PTE Flow lays out the chain of the value under the cursor', async () => {
