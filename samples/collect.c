@@ -67,7 +67,7 @@ static int sample_leak_on_error(struct mm_struct *mm, pmd_t *pmdp, unsigned long
 		return -EAGAIN;
 	arch_enter_lazy_mmu_mode();
 	if (pte_none(ptep_get(ptep)))
-		return -ENOENT;
+		return -ENOENT;	/* ptl still held */
 	arch_leave_lazy_mmu_mode();
 	pte_unmap_unlock(ptep, ptl);
 	return 0;

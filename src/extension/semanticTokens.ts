@@ -1,10 +1,12 @@
 // Semantic tokens for what the TextMate grammar cannot tell: which identifiers are
 // locks (the operands of this file's lock pairs: `ptl`, `folio`) and which are
 // page-table values (`pte`, `swp_pte`, `mpfn`). Token types hmmLensLock and
-// hmmLensPteValue (package.json semanticTokenTypes), both kinds of variable.
+// hmmLensPteValue (package.json semanticTokenTypes), both kinds of variable. Only code
+// counts: the same name in a comment or a string literal is not coloured.
 import * as vscode from 'vscode';
 import type { AnalysisCache } from './cache';
 import type { Settings } from './settings';
+import { codeOnly } from '../core/parse/code';
 
 export const LEGEND = new vscode.SemanticTokensLegend(['hmmLensLock', 'hmmLensPteValue'], []);
 
@@ -17,12 +19,15 @@ export class LockAndValueTokens implements vscode.DocumentSemanticTokensProvider
     if (!a) return undefined;
     const builder = new vscode.SemanticTokensBuilder(LEGEND);
     const seen = new Set<string>();
+    // Names in comments and strings are words, not the lock or the value: scan the code-only view.
+    let code: string[] | undefined;
     for (const fn of a.analysis.functions) {
       const locks = new Set(fn.lockPairs.map((p) => p.lock).filter((l) => /^[A-Za-z_]\w*$/.test(l)));
       const values = new Set((fn.pteValues ?? []).map((v) => v.name).filter((n) => /^[A-Za-z_]\w*$/.test(n)));
       if (!locks.size && !values.size) continue;
       for (let line = fn.startLine - 1; line < Math.min(fn.endLine, doc.lineCount); line++) {
-        const text = doc.lineAt(line).text;
+        code ??= codeOnly(doc.getText()).split('\n');
+        const text = code[line] ?? '';
         for (const m of text.matchAll(/[A-Za-z_]\w*/g)) {
           const type = locks.has(m[0]) ? 0 : values.has(m[0]) ? 1 : -1;
           const k = `${line}:${m.index}`;

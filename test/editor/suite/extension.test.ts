@@ -182,6 +182,21 @@ describe('HMM Lens in VS Code', () => {
     await until('the lens gone again', async () => (await lensAt(28)) === undefined || undefined);
   });
 
+  it('semantic tokens mark lock operands in code, not the same name in a comment', async () => {
+    const ed = await open('collect.c');
+    const legend = await vscode.commands.executeCommand<vscode.SemanticTokensLegend>('vscode.provideDocumentSemanticTokensLegend', ed.document.uri);
+    const tokens = await until('tokens', async () => vscode.commands.executeCommand<vscode.SemanticTokens>('vscode.provideDocumentSemanticTokens', ed.document.uri));
+    const found: string[] = [];
+    for (let i = 0, line = 0, start = 0; i < tokens.data.length; i += 5) {
+      line += tokens.data[i];
+      start = tokens.data[i] ? tokens.data[i + 1] : start + tokens.data[i + 1];
+      found.push(`${line + 1}:${ed.document.getText(new vscode.Range(line, start, line, start + tokens.data[i + 2]))}:${legend.tokenTypes[tokens.data[i + 3]]}`);
+    }
+    assert.ok(found.includes('72:ptl:hmmLensLock'), found.join(' '));
+    assert.match(ed.document.lineAt(69).text, /\/\* ptl still held \*\//);
+    assert.ok(!found.some((t) => t.startsWith('70:')), `a name in the comment of line 70 is not a token: ${found.join(' ')}`);
+  });
+
   it('Show PTE Flow lays out the chain of the value under the cursor', async () => {
     const ed = await open('vgpu_collect.c');
     const p = at(64, col(ed.document, 64, 'swp_pte'));
