@@ -15,7 +15,8 @@ const expected = JSON.parse(fs.readFileSync(path.join(DIR, 'expected.json'), 'ut
   incoming: Record<string, [string, string, number[]][]>;
   outgoing: Record<string, string[]>;
 };
-const files = new Map<string, FileCalls>(Object.keys(expected.defs).map((f) => [f, fileCallsOf(fs.readFileSync(path.join(DIR, f), 'utf8'))]));
+const files = new Map<string, FileCalls>(Object.keys(expected.defs)
+  .map((f) => [f, fileCallsOf(fs.readFileSync(path.join(DIR, f), 'utf8'), undefined, f.endsWith('.h'))]));
 
 const ref = (key: string): { path: string; def: FileCalls['defs'][number] } => {
   const [file, name] = key.split(':');
@@ -56,13 +57,40 @@ describe('call graph of test/fixtures/callgraph', () => {
   });
 });
 
+/** Definitions as name@line-endLine and calls as name@line:column (0-based), for the cases below. */
+function shape(text: string): string[] {
+  const r = fileCallsOf(text);
+  const out = r.defs.map((d) => `${d.name}@${d.line}-${d.endLine}`);
+  for (let i = 0; i < r.sites.length; i += 4) out.push(`${r.names[r.sites[i]]}@${r.sites[i + 1]}:${r.sites[i + 2]}`);
+  return out;
+}
+
 describe('call graph: odd input', () => {
   test('empty text, an unterminated comment or string, stray braces', () => {
-    for (const t of ['', '/* never closed', 'int f(void) { "never closed', '}}}} int g(void) { return h(); }', '{{{{', 'f(']) {
-      const r = fileCallsOf(t);
-      assert.ok(Array.isArray(r.defs) && r.sites.length % 4 === 0);
-    }
-    assert.deepEqual(fileCallsOf('}}}} int g(void) { return h(); }').defs.map((d) => d.name), ['g']);
+    assert.deepEqual(shape(''), []);
+    assert.deepEqual(shape('/* never closed\nint f(void) { g(); }'), []);
+    assert.deepEqual(shape('int f(void) { "never closed\n\tg();\n}\n'), ['f@1-3', 'g@2:1']);
+    assert.deepEqual(shape('}}}} int g(void) { return h(); }'), ['g@1-1', 'h@1:26']);
+    assert.deepEqual(shape('{{{{'), []);
+    assert.deepEqual(shape('f('), []);
+  });
+  test('lines stay right after a backslash-newline in a string and an apostrophe in a directive', () => {
+    assert.deepEqual(shape('int foo(void)\n{\n\tp("abc\\\ndef");\n\tbar();\n}\n'), ['foo@1-6', 'p@3:1', 'bar@5:1']);
+    assert.deepEqual(shape('#if 0\nThis isn\'t code /* x */\n#endif\nint foo(void)\n{\n\tbar();\n}\n'), ['foo@4-7', 'bar@6:1']);
+  });
+  test('a macro continued with backslash-CRLF is one directive', () => {
+    assert.deepEqual(shape('#define MK(n) \\\r\nstatic int n(void) \\\r\n{ return g(); }\r\nint f(void)\r\n{\r\n\th();\r\n}\r\n'),
+      ['f@4-7', 'h@6:1']);
+  });
+  test('a function returning a function pointer is named, not its return type', () => {
+    assert.deepEqual(shape('static inline void (*ctor(int shift))(void *)\n{\n\treturn pick(shift);\n}\n'), ['ctor@1-4', 'pick@3:8']);
+  });
+  test('a global defined in two files: each file\'s calls go to its own', () => {
+    const a = fileCallsOf('int helper(void)\n{\n\treturn 0;\n}\nint user_a(void)\n{\n\treturn helper();\n}\n');
+    const b = fileCallsOf('int helper(void)\n{\n\treturn 1;\n}\nint user_b(void)\n{\n\treturn helper();\n}\n');
+    const graph = new Map([['a.c', a], ['b.c', b]]);
+    assert.deepEqual(incomingCalls(graph, { path: 'a.c', def: a.defs[0] }).map((c) => `${c.caller.path}:${c.caller.def.name}`), ['a.c:user_a']);
+    assert.deepEqual(definitionsOf(graph, 'helper', 'b.c').map((d) => d.path), ['b.c']);
   });
   test('a definition after unbalanced #ifdef braces is found again (column-0 closing brace)', () => {
     const t = 'void a(void)\n{\n#ifdef X\n\tif (x) {\n#else\n\tif (y) {\n#endif\n\t\tb();\n\t}\n}\n\nvoid c(void)\n{\n\td();\n}\n';

@@ -150,6 +150,40 @@ describe('workspace file extends the migration catalogue (test/fixtures/migrate-
     assert.deepEqual(bad.config.migration, []);
     assert.deepEqual(bad.config.protocols, []);
   });
+  test('entries that would silently change the built-in checks are refused', () => {
+    const errs = (cfg: unknown): string[] => parseWorkspaceConfig(JSON.stringify(cfg)).errors;
+    // A built-in verb moved into a workspace protocol would re-route every driver's migrate_vma_finalize().
+    assert.match(errs({ protocols: [{ name: 'x', setup: ['migrate_vma_setup'], finalize: ['my_end'] }] }).join(), /"migrate_vma_setup" is already a step of protocol migrate_vma/);
+    assert.match(errs({ protocols: [{ name: 'x', setup: ['a'], pages: ['a'], finalize: ['b'] }] }).join(), /"a" is already a step of this protocol/);
+    assert.match(errs({ protocols: [{ name: 'x', setup: ['a'], finalize: ['b'] }, { name: 'y', setup: ['c'], finalize: ['b'] }] }).join(), /"b" is already a step of protocol x/);
+    assert.match(errs({ protocols: [{ name: 'x', setup: ['a'], finalize: ['b'] }, { name: 'x', setup: ['c'], finalize: ['d'] }] }).join(), /named "x" exists already/);
+    assert.match(errs({ protocols: [{ name: ' ', setup: ['a'], finalize: ['b'] }] }).join(), /non-empty "name"/);
+    assert.match(errs({ protocols: [{ name: 'x', setup: ['a'], finalize: ['b'], pges: ['c'] }] }).join(), /unknown key "pges"/);
+    assert.match(errs({ migration: [{ name: 'f', use: 'helper', phse: 'copy' }] }).join(), /unknown key "phse"/);
+    assert.match(errs({ migration: [{ name: 'if', use: 'caller' }] }).join(), /not a C keyword/);
+    assert.match(errs({ migration: [{ name: 'f', use: 'helper', does: 3 }] }).join(), /"does" and "versions" must be strings/);
+  });
+  test('without a workspace file, a built-in helper given the object still ends its tracking (unchanged)', async () => {
+    // zone_device_page_init() is catalogued; only workspace helpers are taken as readers.
+    const text = `int drv_migrate(struct vm_area_struct *vma)
+{
+	struct migrate_vma args = { .vma = vma };
+
+	if (migrate_vma_setup(&args))
+		return -EBUSY;
+	zone_device_page_init(&args);
+	if (args.cpages > 4)
+		return -EINVAL;
+	migrate_vma_pages(&args);
+	migrate_vma_finalize(&args);
+	return 0;
+}
+`;
+    const [a] = await analyseTexts([['drv.c', text]]);
+    assert.deepEqual(a.diagnostics.filter((d) => d.ruleId.startsWith('migrate/')), []);
+    const [b] = await analyseTexts([['drv.c', text]], { migration: [{ name: 'zone_device_page_init', use: 'helper' }] });
+    assert.deepEqual(b.diagnostics.filter((d) => d.ruleId.startsWith('migrate/')).map((d) => [d.ruleId, d.line]), [['migrate/missing-finalize', 5]]);
+  });
 });
 
 describe('workspace map', () => {

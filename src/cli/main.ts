@@ -19,7 +19,7 @@ const VERSION = typeof HMM_LENS_VERSION === 'string' ? HMM_LENS_VERSION : '0.0.0
 
 const USAGE = `usage: hmm-lens check [--format text|json|sarif] [--config FILE] PATH...
        hmm-lens annotate [--format json] [--config FILE] PATH...
-       hmm-lens map [--format text|json] PATH...
+       hmm-lens map [--format text|json] [--config FILE] PATH...
        hmm-lens flags [--format text|json] [NAME] PATH...
        hmm-lens --version | --help
 
@@ -29,7 +29,7 @@ map       print the migration map: related functions, their callers and callees,
 flags     where each HMM_PFN_*, MIGRATE_PFN_* and page-table flag (or bit helper) is set, tested, cleared;
           NAME: a flag (MIGRATE_PFN_WRITE), a prefix (HMM_PFN_*) or a bit (dirty, soft-dirty, uffd-wp …)
 PATH      C files, or directories searched recursively for .c and .h files
---config  workspace file extending the lock catalogue (default: nearest .hmm-lens.json)`;
+--config  workspace file extending the lock and migration catalogues (default: nearest .hmm-lens.json)`;
 
 export interface CliResult { code: number; stdout: string; stderr: string }
 

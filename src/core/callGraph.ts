@@ -15,7 +15,7 @@
 //  - never throws and always terminates (one forward pass);
 //  - a call is a name followed by `(` inside a definition's body, outside comments,
 //    strings and preprocessor lines, and not a field (`ops->fault(…)`).
-import { KEYWORDS } from './parse/refs';
+import { KEYWORDS, afterMember, isIdentPart, isIdentStart } from './parse/refs';
 
 export interface FnDef {
   name: string;
@@ -42,13 +42,18 @@ const NOT_A_NAME = new Set(['__attribute__', '__acquires', '__releases', '__must
 /** `SYSCALL_DEFINEn(name, …)`: named by its first argument, as the parse pre-pass names it. */
 const SYSCALL = /^(?:COMPAT_)?SYSCALL_DEFINE\d$/;
 
-const isIdentStart = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-const isIdentPart = (c: number): boolean => isIdentStart(c) || (c >= 48 && c <= 57);
+/** Type words: `void (*f(int))(void)` must not be named `void`. */
+const TYPE_WORDS = new Set(['void', 'char', 'short', 'int', 'long', 'float', 'double', 'signed', 'unsigned', 'bool', '_Bool',
+  'struct', 'union', 'enum', 'const', 'volatile', 'inline', 'extern', 'register', 'restrict']);
 
 /** Copies a name out of the text it was sliced from (a slice keeps the whole text alive). */
 export function flatName(s: string): string { return s.length < 13 ? s : s.split('').join(''); }
 
-export function fileCallsOf(text: string, intern: (name: string) => string = flatName): FileCalls {
+/**
+ * The definitions and calls of one file. `header`: a `.h` file, whose `static inline`
+ * functions every file that includes it can call (so they are not file-local).
+ */
+export function fileCallsOf(text: string, intern: (name: string) => string = flatName, header = false): FileCalls {
   const defs: FnDef[] = [];
   const names: string[] = [];
   const nameIndex = new Map<string, number>();
@@ -68,11 +73,27 @@ export function fileCallsOf(text: string, intern: (name: string) => string = fla
   let named = true;
   let nextComment = -1; // where the next `/*` starts, found once per comment (not once per directive line)
   let current = -1; // index in defs of the definition whose body we are in
+  // A string or character literal: its end, or the newline that ends an unterminated one (left
+  // for the loop, which counts it); a backslash-newline inside is counted here.
+  const literal = (from: number, quote: number): number => {
+    let j = from + 1;
+    for (; j < n; j++) {
+      const d = text.charCodeAt(j);
+      if (d === quote) return j + 1;
+      if (d === 10) return j;
+      if (d === 92) {
+        if (text.charCodeAt(j + 1) === 13 && text.charCodeAt(j + 2) === 10) j++;
+        if (text.charCodeAt(j + 1) === 10) { line++; lineStart = j + 2; }
+        j++;
+      }
+    }
+    return j;
+  };
   const resetHeader = (): void => { candidate = undefined; closedParen = false; isStatic = false; assigned = false; paren = 0; };
   for (let i = 0; i < n;) {
     const c = text.charCodeAt(i);
     if (c === 10) {
-      if (!(inDirective && text.charCodeAt(i - 1) === 92)) inDirective = false;
+      if (!(inDirective && continued(text, i))) inDirective = false;
       line++; lineStart = i + 1; atLineStart = true; i++;
       continue;
     }
@@ -92,11 +113,11 @@ export function fileCallsOf(text: string, intern: (name: string) => string = fla
       const stop = e < 0 ? n : e;
       if (nextComment < i) nextComment = text.indexOf('/*', i) >>> 0; // none: 2^32-1, past any text
       if (nextComment >= stop) { i = stop; continue; } // (register headers are mostly this)
-      if (c === 34 || c === 39) i = skipLiteral(text, i, c);
+      if (c === 34 || c === 39) i = literal(i, c);
       else i++;
       continue;
     }
-    if (c === 34 || c === 39) { i = skipLiteral(text, i, c); continue; }
+    if (c === 34 || c === 39) { i = literal(i, c); continue; }
     if (isIdentStart(c)) {
       let j = i + 1;
       while (j < n && isIdentPart(text.charCodeAt(j))) j++;
@@ -106,7 +127,8 @@ export function fileCallsOf(text: string, intern: (name: string) => string = fla
       const called = text.charCodeAt(k) === 40;
       if (depth === 0) {
         if (word === 'static') isStatic = true;
-        else if (called && paren === 0 && !candidate && !NOT_A_NAME.has(word) && !KEYWORDS.has(word)) {
+        else if (called && !candidate && !NOT_A_NAME.has(word) && !KEYWORDS.has(word) && !TYPE_WORDS.has(word)
+          && (paren === 0 || (paren === 1 && prevChar(text, i) === 42))) { // `void (*ctor(int))(void *)`: `ctor`
           candidate = { name: word, line, column: i - lineStart };
           named = !SYSCALL.test(word);
         } else if (candidate && !named && paren === 1) { // SYSCALL_DEFINE3(mbind, …): the function is `mbind`
@@ -128,7 +150,7 @@ export function fileCallsOf(text: string, intern: (name: string) => string = fla
       else if (c === 61 && paren === 0) assigned = true; // '=' (an initialiser follows, not a body)
       else if (c === 123) { // '{'
         if (candidate && closedParen && !assigned && paren === 0) {
-          defs.push({ name: intern(candidate.name), line: candidate.line, column: candidate.column, endLine: line, local: isStatic });
+          defs.push({ name: intern(candidate.name), line: candidate.line, column: candidate.column, endLine: line, local: isStatic && !header });
           current = defs.length - 1;
         } else current = -1;
         depth = 1;
@@ -154,18 +176,19 @@ function closeDef(defs: FnDef[], current: number, line: number): void {
   if (current >= 0) defs[current].endLine = line;
 }
 
-function skipLiteral(text: string, i: number, quote: number): number {
-  let j = i + 1;
-  while (j < text.length && text.charCodeAt(j) !== quote && text.charCodeAt(j) !== 10) j += text.charCodeAt(j) === 92 ? 2 : 1;
-  return j + 1;
+/** The last non-blank character before `i`. */
+function prevChar(text: string, i: number): number {
+  let k = i - 1;
+  while (k >= 0 && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k--;
+  return k >= 0 ? text.charCodeAt(k) : -1;
 }
 
-/** `p->name`, `s.name`: a field, not a use of a function called `name`. */
-function afterMember(text: string, i: number): boolean {
-  let k = i - 1;
-  while (k >= 0 && (text[k] === ' ' || text[k] === '\t')) k--;
-  return text[k] === '.' || (text[k] === '>' && text[k - 1] === '-');
+/** The newline at `i` ends a line that ends with a backslash (before `\n` or `\r\n`). */
+function continued(text: string, i: number): boolean {
+  const k = text.charCodeAt(i - 1) === 13 ? i - 2 : i - 1;
+  return text.charCodeAt(k) === 92;
 }
+
 
 /** A function of the workspace: its file and definition. */
 export interface DefRef { path: string; def: FnDef }
@@ -188,8 +211,8 @@ export function definitionsOf(files: Iterable<[string, FileCalls]>, name: string
 
 /**
  * Who calls `target`: per calling definition, the call sites. A static target is called
- * only from its own file; a global one from every file that does not define its own
- * static function of that name.
+ * only from its own file; a global one (or a header's `static inline`) from every file that
+ * does not define its own function of that name, as definitionsOf() resolves a call.
  */
 export function incomingCalls(files: Iterable<[string, FileCalls]>, target: DefRef): { caller: DefRef; sites: CallSite[] }[] {
   const out: { caller: DefRef; sites: CallSite[] }[] = [];
@@ -197,7 +220,7 @@ export function incomingCalls(files: Iterable<[string, FileCalls]>, target: DefR
     if (target.def.local && path !== target.path) continue;
     const idx = f.names.indexOf(target.def.name);
     if (idx < 0) continue;
-    if (path !== target.path && f.defs.some((d) => d.local && d.name === target.def.name)) continue;
+    if (path !== target.path && f.defs.some((d) => d.name === target.def.name)) continue;
     const byCaller = new Map<number, CallSite[]>();
     for (let s = 0; s < f.sites.length; s += 4) {
       if (f.sites[s] !== idx) continue;

@@ -24,7 +24,7 @@ export function indexEntryOf(parser: CParser, path: string, text: string, catalo
   if (LEDGER_MENTION.test(text)) return entryFromResult(analyseFileWithSummary(parser, path, text, { catalogue }), text, catalogue, false, intern);
   const mentions = catalogue.migration.mention.test(text);
   return { flags: flagSites(text), mentions, facts: mentions ? migrationFactsOf(parser, path, text, catalogue) : undefined,
-    calls: fileCallsOf(text, intern) };
+    calls: fileCallsOf(text, intern, path.endsWith('.h')) };
 }
 
 /**
@@ -34,7 +34,7 @@ export function indexEntryOf(parser: CParser, path: string, text: string, catalo
  */
 export function entryFromResult(r: FileResult, text: string, catalogue: Catalogue, keepFacts = false, intern: Intern = flatName): IndexEntry {
   const mentions = catalogue.migration.mention.test(text);
-  return { mentions, flags: flagSites(text), pte: r.pte, facts: mentions || keepFacts ? r.migration : undefined, calls: fileCallsOf(text, intern) };
+  return { mentions, flags: flagSites(text), pte: r.pte, facts: mentions || keepFacts ? r.migration : undefined, calls: fileCallsOf(text, intern, r.analysis.path.endsWith('.h')) };
 }
 
 export interface IndexResult { map: MigrationMap; restored: Map<string, Diagnostic[]> }

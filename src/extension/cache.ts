@@ -10,6 +10,7 @@ import type { Catalogue } from '../core/locks/table';
 import { DocumentAnalyser } from '../core/incremental';
 import { withCrossFunctionFindings, type FileResult } from '../core/analyse';
 import type { FileAnalysis } from '../core/model';
+import { codeOnly } from '../core/parse/code';
 
 export interface DocAnalysis {
   uri: string;
@@ -21,6 +22,8 @@ export interface DocAnalysis {
   /** Milliseconds the last analysis took, and how many functions it analysed afresh. */
   ms: number;
   fresh: number;
+  /** The code-only view's lines (comments, strings, directives blanked), made on first use. */
+  code?: string[];
 }
 
 export function isC(doc: vscode.TextDocument): boolean {
@@ -58,6 +61,12 @@ export class AnalysisCache implements vscode.Disposable {
   peek(uri: string): DocAnalysis | undefined { return this.entries.get(uri); }
 
   all(): DocAnalysis[] { return [...this.entries.values()]; }
+
+  /** The code-only lines of an analysed document (see DocAnalysis.code), from its cache entry. */
+  codeLines(doc: vscode.TextDocument, a: DocAnalysis): string[] {
+    if (a.version !== doc.version) return codeOnly(doc.getText()).split('\n');
+    return (a.code ??= codeOnly(doc.getText()).split('\n'));
+  }
 
   /** The catalogue the cached analyses ran with (hovers read its migration docs). */
   get catalogueInUse(): Catalogue { return this.catalogue; }

@@ -9,7 +9,7 @@ import type { AnalysisCache } from './cache';
 import type { WorkspaceIndex } from './workspaceIndex';
 import type { Settings } from './settings';
 import { definitionsOf, incomingCalls, outgoingCalls, type CallSite, type DefRef, type FnDef } from '../core/callGraph';
-import { modelLine, toPosition, wordAt } from './positions';
+import { modelLine, toPosition, wordAt, wordRangeAt } from './positions';
 
 const API_DETAIL = 'catalogued migration API, not defined in the workspace';
 
@@ -20,6 +20,7 @@ export class WorkspaceCalls implements vscode.CallHierarchyProvider {
     if (!this.settings().enabled.callHierarchy) return undefined;
     const word = wordAt(doc, pos);
     if (!word) return undefined;
+    const wordStart = wordRangeAt(doc, pos)?.start.character ?? pos.character;
     const path = doc.uri.fsPath;
     const line = modelLine(pos);
     // The definition whose name is under the cursor, else the one a call under the cursor reaches.
@@ -28,7 +29,7 @@ export class WorkspaceCalls implements vscode.CallHierarchyProvider {
     const target = definitionsOf(this.index.callFiles(), word, path)[0];
     if (target) return item(target);
     if (this.cache.catalogueInUse.migration.api(word, true)?.kind === 'function') {
-      return item({ path, def: { name: word, line, column: pos.character, endLine: line, local: false } }, API_DETAIL);
+      return item({ path, def: { name: word, line, column: wordStart, endLine: line, local: false } }, API_DETAIL);
     }
     return undefined;
   }

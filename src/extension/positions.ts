@@ -41,6 +41,11 @@ export function callRange(doc: vscode.TextDocument, line: number, call: string):
 
 /** The C identifier under the position, or '' (never the whole document, as getText(undefined) would give). */
 export function wordAt(doc: vscode.TextDocument, pos: vscode.Position): string {
-  const r = doc.getWordRangeAtPosition(pos, /[A-Za-z_]\w*/);
+  const r = wordRangeAt(doc, pos);
   return r ? doc.getText(r) : '';
+}
+
+/** The range of the C identifier under the position. */
+export function wordRangeAt(doc: vscode.TextDocument, pos: vscode.Position): vscode.Range | undefined {
+  return doc.getWordRangeAtPosition(pos, /[A-Za-z_]\w*/);
 }

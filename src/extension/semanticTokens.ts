@@ -6,7 +6,6 @@
 import * as vscode from 'vscode';
 import type { AnalysisCache } from './cache';
 import type { Settings } from './settings';
-import { codeOnly } from '../core/parse/code';
 
 export const LEGEND = new vscode.SemanticTokensLegend(['hmmLensLock', 'hmmLensPteValue'], []);
 
@@ -26,7 +25,7 @@ export class LockAndValueTokens implements vscode.DocumentSemanticTokensProvider
       const values = new Set((fn.pteValues ?? []).map((v) => v.name).filter((n) => /^[A-Za-z_]\w*$/.test(n)));
       if (!locks.size && !values.size) continue;
       for (let line = fn.startLine - 1; line < Math.min(fn.endLine, doc.lineCount); line++) {
-        code ??= codeOnly(doc.getText()).split('\n');
+        code ??= this.cache.codeLines(doc, a);
         const text = code[line] ?? '';
         for (const m of text.matchAll(/[A-Za-z_]\w*/g)) {
           const type = locks.has(m[0]) ? 0 : values.has(m[0]) ? 1 : -1;

@@ -52,14 +52,12 @@ export async function readCatalogue(): Promise<{ catalogue: Catalogue; errors: s
     } catch { /* no workspace file */ }
   }
   const c = vscode.workspace.getConfiguration('hmmLens');
-  const fromSettings = parseWorkspaceConfig(JSON.stringify(Object.fromEntries(
-    CATALOGUE_SETTINGS.map((k) => [FILE_KEY[k], c.get(k, [])]))), 'settings hmmLens.*');
-  errors.push(...fromSettings.errors);
-  const s = fromSettings.config;
-  merged.locks = [...(merged.locks ?? []), ...(s.locks ?? [])];
-  merged.guards = [...(merged.guards ?? []), ...(s.guards ?? [])];
-  merged.noreturn = [...(merged.noreturn ?? []), ...(s.noreturn ?? [])];
-  merged.migration = [...(merged.migration ?? []), ...(s.migration ?? [])];
-  merged.protocols = [...(merged.protocols ?? []), ...(s.protocols ?? [])];
+  // Each setting alone, so an error names it; each adds to the file's entries of its key.
+  for (const k of CATALOGUE_SETTINGS) {
+    const key = FILE_KEY[k];
+    const r = parseWorkspaceConfig(JSON.stringify({ [key]: c.get(k, []) }), `setting hmmLens.${k}`);
+    errors.push(...r.errors);
+    (merged as Record<string, unknown[]>)[key] = [...((merged[key] as unknown[] | undefined) ?? []), ...((r.config[key] as unknown[] | undefined) ?? [])];
+  }
   return { catalogue: buildCatalogue(merged), errors };
 }

@@ -72,6 +72,7 @@ export class WorkspaceIndex implements vscode.Disposable {
   async build(): Promise<IndexFigures | undefined> {
     this.building?.cancel();
     const source = (this.building = new vscode.CancellationTokenSource());
+    this.names.clear(); // every file is read again: names of files gone since the last build go too
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'HMM Lens: indexing C files', cancellable: true },
       async (progress, token) => {
         token.onCancellationRequested(() => source.cancel());

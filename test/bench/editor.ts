@@ -86,7 +86,7 @@ async function main(): Promise<void> {
     let t: string;
     try { t = fs.readFileSync(f, 'utf8'); } catch { continue; }
     const s0 = performance.now();
-    fileCallsOf(t, intern);
+    fileCallsOf(t, intern, f.endsWith('.h'));
     scanMs += performance.now() - s0;
   }
   console.log(`call graph (lexical scan ${(scanMs / 1000).toFixed(2)} s of the index's ${(ms / 1000).toFixed(2)} s): ${defs} definitions, ${sites} call sites, ${names.size} distinct names; incoming calls of migrate_vma_setup ` +

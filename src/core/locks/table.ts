@@ -6,7 +6,8 @@ import {
   type LockVerb, type GuardClass, type HeldWhen, type LockOp, type LockOperand, type LockConsumer,
 } from './catalogue';
 import { escapeRegExp } from '../parse/regex';
-import { buildMigrationCatalogue, type MigrationApi, type MigrationCatalogue, type MigrationProtocol, type Phase } from '../migrate/catalogue';
+import { KEYWORDS } from '../parse/refs';
+import { PROTOCOLS, buildMigrationCatalogue, type MigrationApi, type MigrationCatalogue, type MigrationProtocol, type Phase } from '../migrate/catalogue';
 
 export interface Catalogue {
   verbs: Map<string, LockVerb>;
@@ -121,7 +122,20 @@ export function parseWorkspaceConfig(text: string, source = '.hmm-lens.json'): C
 const USES: MigrationApi['use'][] = ['caller', 'helper', 'entry', 'mirror'];
 const KINDS: MigrationApi['kind'][] = ['function', 'flag', 'struct', 'type'];
 const PHASES: Phase[] = ['setup', 'copy', 'pages', 'finalize', 'restore', 'free', 'fault'];
-const names = (v: unknown): v is string[] => Array.isArray(v) && v.every((n) => typeof n === 'string' && NAME.test(n));
+/** C words that cannot name a function (`if` would make every `if (` a catalogued call). */
+const RESERVED = new Set([...KEYWORDS, 'void', 'char', 'short', 'int', 'long', 'float', 'double', 'signed', 'unsigned',
+  'struct', 'union', 'enum', 'const', 'static', 'extern', 'inline', 'register', 'typedef', 'break', 'continue', 'default']);
+const isName = (v: unknown): v is string => typeof v === 'string' && NAME.test(v) && !RESERVED.has(v);
+const names = (v: unknown): v is string[] => Array.isArray(v) && v.every(isName);
+const API_KEYS = ['name', 'use', 'kind', 'phase', 'does', 'versions'];
+const PROTOCOL_KEYS = ['name', 'setup', 'pages', 'finalize', 'objectArg'];
+const BUILTIN_VERB = new Map(PROTOCOLS.flatMap((p) => [...p.setup, ...p.pages, ...p.finalize].map((v): [string, string] => [v, p.name])));
+
+/** The keys of `e` that are not in `known`, as an error text, or undefined. */
+function unknownKeys(e: Record<string, unknown>, known: string[]): string | undefined {
+  const bad = Object.keys(e).filter((k) => !known.includes(k));
+  return bad.length ? `unknown key${bad.length > 1 ? 's' : ''} ${bad.map((k) => `"${k}"`).join(', ')} (known: ${known.join(', ')})` : undefined;
+}
 
 /** The "migration" and "protocols" keys; a bad entry is reported and skipped. */
 function parseMigration(obj: Record<string, unknown>, source: string, config: WorkspaceConfig, errors: string[]): void {
@@ -133,7 +147,12 @@ function parseMigration(obj: Record<string, unknown>, source: string, config: Wo
         const at = `${source}: migration[${i}]`;
         const e = m as Record<string, unknown>;
         if (typeof e !== 'object' || e === null) { errors.push(`${at}: expected an object`); return; }
-        if (typeof e.name !== 'string' || !NAME.test(e.name)) { errors.push(`${at}: "name" must be a C identifier`); return; }
+        if (!isName(e.name)) { errors.push(`${at}: "name" must be a C identifier (not a C keyword)`); return; }
+        const unknown = unknownKeys(e, API_KEYS);
+        if (unknown) { errors.push(`${at}: ${unknown}`); return; }
+        if ((e.does !== undefined && typeof e.does !== 'string') || (e.versions !== undefined && typeof e.versions !== 'string')) {
+          errors.push(`${at}: "does" and "versions" must be strings`); return;
+        }
         if (!USES.includes(e.use as MigrationApi['use'])) { errors.push(`${at}: "use" must be one of ${USES.join(', ')}`); return; }
         if (e.kind !== undefined && !KINDS.includes(e.kind as MigrationApi['kind'])) { errors.push(`${at}: "kind" must be one of ${KINDS.join(', ')}`); return; }
         if (e.phase !== undefined && !PHASES.includes(e.phase as Phase)) { errors.push(`${at}: "phase" must be one of ${PHASES.join(', ')}`); return; }
@@ -147,13 +166,27 @@ function parseMigration(obj: Record<string, unknown>, source: string, config: Wo
     if (!Array.isArray(obj.protocols)) errors.push(`${source}: "protocols" must be an array`);
     else {
       config.protocols = [];
+      // A verb belongs to one step of one protocol: taking a built-in one (or one used twice) would
+      // silently re-route every real driver's calls.
+      const verbOf = new Map(BUILTIN_VERB);
       obj.protocols.forEach((p: unknown, i: number) => {
         const at = `${source}: protocols[${i}]`;
         const e = p as Record<string, unknown>;
-        if (typeof e !== 'object' || e === null || typeof e.name !== 'string') { errors.push(`${at}: needs a "name" string`); return; }
+        if (typeof e !== 'object' || e === null || typeof e.name !== 'string' || !e.name.trim()) { errors.push(`${at}: needs a non-empty "name" string`); return; }
+        const unknown = unknownKeys(e, PROTOCOL_KEYS);
+        if (unknown) { errors.push(`${at}: ${unknown}`); return; }
+        if (config.protocols!.some((q) => q.name === e.name) || PROTOCOLS.some((q) => q.name === e.name)) {
+          errors.push(`${at}: a protocol named "${e.name}" exists already`); return;
+        }
         if (!names(e.setup) || !e.setup.length || !names(e.finalize) || !e.finalize.length || (e.pages !== undefined && !names(e.pages))) {
           errors.push(`${at}: "setup" and "finalize" must be non-empty arrays of C identifiers, "pages" an array of them`); return;
         }
+        const verbs = [...e.setup, ...((e.pages as string[] | undefined) ?? []), ...e.finalize];
+        const taken = verbs.find((v, k) => verbOf.has(v) || verbs.indexOf(v) !== k);
+        if (taken) {
+          errors.push(`${at}: "${taken}" is already a step of ${verbOf.has(taken) ? `protocol ${verbOf.get(taken)}` : 'this protocol'}`); return;
+        }
+        for (const v of verbs) verbOf.set(v, e.name);
         if (e.objectArg !== undefined && !(typeof e.objectArg === 'number' && Number.isInteger(e.objectArg) && e.objectArg >= 0)) {
           errors.push(`${at}: "objectArg" must be an argument index (0, 1, ...)`); return;
         }

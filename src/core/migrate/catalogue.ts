@@ -310,8 +310,9 @@ export interface MigrationCatalogue {
   /** A call to a protocol verb or to hmm_range_fault(): the function gets the protocol checks. */
   checked: RegExp;
   /**
-   * Calls that read a migration object and keep nothing (MIGRATION_READERS, and every catalogued
-   * helper or entry function): the protocol check keeps tracking an object handed to one.
+   * Calls that read a migration object and keep nothing (MIGRATION_READERS, and the workspace's
+   * helper or entry functions): the protocol check keeps tracking an object handed to one. The
+   * built-in helpers stay out: their behaviour without a workspace file must not change.
    */
   reads(name: string): boolean;
   /** The catalogue entry for a name; `call` picks between a function and a struct of one name. */
@@ -338,6 +339,7 @@ export function buildMigrationCatalogue(extra: { apis?: MigrationApi[]; protocol
     }
   }
   const apis = [...byKey.values()];
+  const extraReaders = new Set((extra.apis ?? []).filter((a) => a.kind === 'function' && (a.use === 'helper' || a.use === 'entry')).map((a) => a.name));
   const byName = new Map<string, MigrationApi[]>();
   for (const a of apis) byName.set(a.name, [...(byName.get(a.name) ?? []), a]);
   const verbs = new Map<string, ProtocolVerb>();
@@ -353,11 +355,7 @@ export function buildMigrationCatalogue(extra: { apis?: MigrationApi[]; protocol
     verbs,
     mention: new RegExp(`\\b(${alternatives([...byName.keys(), ...CALLBACK_SLOTS.map((s) => s.struct)])}|MIGRATE_VMA_SELECT_\\w+)\\b`),
     checked: new RegExp(`\\b(${alternatives([...verbs.keys(), ...MIRROR_READ.fault])})\\s*\\(`),
-    reads(name) {
-      if (MIGRATION_READERS.test(name)) return true;
-      const a = byName.get(name)?.find((x) => x.kind === 'function');
-      return !!a && (a.use === 'helper' || a.use === 'entry');
-    },
+    reads: (name) => MIGRATION_READERS.test(name) || extraReaders.has(name),
     api(name, call) {
       const all = byName.get(name);
       if (!all) return undefined;

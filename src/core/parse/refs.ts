@@ -77,16 +77,16 @@ export function scanReferences(text: string): FileRefs {
   return { calls, addressed, inMacros };
 }
 
-function isIdentStart(c: number): boolean {
+export function isIdentStart(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
 
-function isIdentPart(c: number): boolean {
+export function isIdentPart(c: number): boolean {
   return isIdentStart(c) || (c >= 48 && c <= 57);
 }
 
 /** `p->name`, `s.name`: a field, not a use of a function called `name`. */
-function afterMember(text: string, i: number): boolean {
+export function afterMember(text: string, i: number): boolean {
   let k = i - 1;
   while (k >= 0 && (text[k] === ' ' || text[k] === '\t')) k--;
   return text[k] === '.' || (text[k] === '>' && text[k - 1] === '-');
