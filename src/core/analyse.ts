@@ -203,15 +203,26 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
   for (const o of outcomes) if (o.callerReleases?.length) calleeReleases.set(o.fn.name, o.callerReleases);
   // A function that only passes its caller's lock on to such a releaser releases it too
   // (`svm_bo_settle()` → `svm_bo_finish()`): a few rounds cover the chains seen in practice.
-  // Which lock is not followed through the chain (calls carry no arguments here): any of the domain.
+  // Which lock is not followed through the chain (calls carry no arguments here): any of the domain,
+  // except a global, which is the same object at every level (`mem_hotplug_done()` drops
+  // mem_hotplug_lock, not the device_hotplug_lock its caller's caller holds).
   for (let round = 0; round < 3; round++) {
     let grew = false;
     for (const o of outcomes) {
       const own = calleeReleases.get(o.fn.name) ?? [];
       const taken = new Set((o.outside?.acquired ?? []).map(domainOf));
-      const add = [...new Set((o.shape?.calls ?? []).flatMap((c) => (calleeReleases.get(c.name) ?? []).map((r) => r.domain)))]
-        .filter((d) => !own.some((r) => r.domain === d) && !taken.has(d));
-      if (add.length) { calleeReleases.set(o.fn.name, [...own, ...add.map((domain) => ({ domain }))]); grew = true; }
+      const seen = new Set(own.map((r) => (r.global !== undefined && r.param === undefined ? `${r.domain}:${r.global}` : r.domain)));
+      const add: CalleeRelease[] = [];
+      for (const c of o.shape?.calls ?? []) {
+        for (const r of calleeReleases.get(c.name) ?? []) {
+          const global = r.param === undefined ? r.global : undefined;
+          const id = global !== undefined ? `${r.domain}:${global}` : r.domain;
+          if (taken.has(r.domain) || seen.has(id) || seen.has(r.domain)) continue;
+          seen.add(id);
+          add.push(global !== undefined ? { domain: r.domain, global } : { domain: r.domain });
+        }
+      }
+      if (add.length) { calleeReleases.set(o.fn.name, [...own, ...add]); grew = true; }
     }
     if (!grew) break;
   }
@@ -228,6 +239,7 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
     if (!o.rerun || !matters || !o.calls?.some((c) => calleeReleases.has(c) || calleeAcquires.has(c))) continue;
     const again = o.rerun(calleeReleases, calleeAcquires);
     o.diagnostics = again.diagnostics;
+    o.firm = again.firm;
     o.fn.lockPairs = again.pairs;
     setHeld(o.fn, again.held);
     o.outside = again.outside;
@@ -235,7 +247,7 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
   for (const out of outcomes) {
     result.functions.push(out.fn);
     if (out.shape) summary.functions.push(summarise(out, out.shape, opts.catalogue, calleeReleases.get(out.fn.name)));
-    result.diagnostics.push(...out.diagnostics.filter((d) => !releasedByCounterpart(d, out.fn.name, releasers)));
+    result.diagnostics.push(...out.diagnostics.filter((d) => out.firm?.includes(d) || !releasedByCounterpart(d, out.fn.name, releasers)));
     if (out.unanalysed) {
       result.unanalysed.push(out.unanalysed);
       // The locks a function we could not analyse names: the cross-function check cannot rule it out.
@@ -329,6 +341,8 @@ export interface FunctionOutcome {
   /** Names this function calls, and a re-run of its lock analysis with callee summaries. */
   calls?: string[];
   rerun?: (calleeReleases: Map<string, CalleeRelease[]>, calleeAcquires: Map<string, string[]>) => LockFlowResult;
+  /** Findings a counterpart function does not excuse (LockFlowResult.firm). */
+  firm?: Diagnostic[];
 }
 
 /** Name parts that open something, and the parts of the function that closes it. */
@@ -380,7 +394,7 @@ function analyseFunction(parser: CParser, fn: Node, text: string, mask: MaskResu
     setHeld(info, r.held);
     const calls = [...new Set(cfg.nodes.flatMap((n) => n.events.flatMap((e) => (e.t === 'call' ? [e.name] : []))))];
     return {
-      fn: info, diagnostics: r.diagnostics, callerReleases: r.callerReleases, calls,
+      fn: info, diagnostics: r.diagnostics, firm: r.firm, callerReleases: r.callerReleases, calls,
       outside: r.outside, annotated: annotations.length > 0,
       rerun: (calleeReleases, calleeAcquires) => analyseLocks(cfg, {
         name, annotations, maxSteps: opts.maxSteps, acquireWrapper, wrapperDomain, calleeReleases, calleeAcquires, lockedCallbacks,

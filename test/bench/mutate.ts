@@ -29,7 +29,9 @@
 //
 // Output: counts, detection rate overall and per kind, runtime, up to 60
 // misses; the full miss list goes to out/bench/mutation-misses.txt.
-// MUTATE_LIMIT=N stops after N mutants. Always exits 0 once it has run.
+// MUTATE_LIMIT=N stops after N mutants; MUTATE_ONLY=regex mutates only the functions whose
+// `<file> <name>` it matches (to look at one case; the figures are those of a full run).
+// Always exits 0 once it has run.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyseFileWithSummary, type FileResult } from '../../src/core/analyse';
@@ -136,6 +138,7 @@ function lockFindings(parser: CParser, tree: FileSummary[], index: number, rel: 
 async function main(): Promise<void> {
   const tree = kernelTree();
   const limit = Number(process.env.MUTATE_LIMIT) || Infinity;
+  const only = process.env.MUTATE_ONLY ? new RegExp(process.env.MUTATE_ONLY) : undefined;
   const parser = await loadParser();
   const t0 = Date.now();
   const stats: Record<Kind, Stats> = { release: { mutants: 0, detected: 0 }, acquire: { mutants: 0, detected: 0 } };
@@ -161,6 +164,7 @@ async function main(): Promise<void> {
     const findings = [...whole.diagnostics.filter((d) => !baselineIndex.releasedByCallee(results[index].summary, d)), ...(baseline.get(rel) ?? [])];
     const starts = lineStarts(text);
     for (const fn of whole.functions) {
+      if (only && !only.test(`${rel} ${fn.name}`)) continue;
       if (!fn.lockPairs.some((p) => p.acquire && p.releases.length)) continue;
       if (fn.notAnalysed) { skipped.notAnalysed++; continue; }
       if (findings.some((d) => d.line >= fn.startLine && d.line <= fn.endLine)) { skipped.fileFinding++; continue; }

@@ -104,6 +104,11 @@ export interface LockFlowResult {
   outside?: OutsideView;
   /** Lines where each lock is held on some path (the editor's held-lock marking). */
   held?: HeldRange[];
+  /**
+   * Findings no naming convention excuses: a held-at-exit whose return is also reached with the
+   * lock released (see splitReturn). A counterpart function cannot be what releases it.
+   */
+  firm?: Diagnostic[];
 }
 
 /**
@@ -229,6 +234,8 @@ class LockFlow {
   private readonly handedToCallback = new Set<string>();
   private readonly asserted = new Set<string>();
   private readonly candidates: UnheldCandidate[] = [];
+  /** Report ids of the findings listed in LockFlowResult.firm. */
+  private readonly firm = new Set<string>();
   private exitStates?: ReturnState[];
 
   constructor(private readonly cfg: Cfg, private readonly fn: FunctionContext) {
@@ -268,6 +275,7 @@ class LockFlow {
     this.checkUnheldReleases();
     return {
       pairs: this.pairList(), diagnostics: [...this.diags.values()],
+      firm: [...this.firm].map((id) => this.diags.get(id)!),
       held: this.held(),
       callerReleases: this.droppedForCaller(),
       outside: {
@@ -423,8 +431,15 @@ class LockFlow {
         // (`if (!range.start) mmu_notifier_invalidate_range_start(&range)` in a loop tests the lock's
         // own object: that correlation decides, so it stays a "must" finding.)
         const root = rootOf(expr);
+        // Taken again with the lock held on this very path since a blocking acquire of ours (a loop
+        // or a `goto retry` that skipped the unlock): no release ran since, whatever other paths do.
+        // Not when a conditional acquire of it exists (`contended = !trylock(l); if (contended) lock(l)`:
+        // a correlation through a variable the facts may not follow), nor when a callee or a store
+        // may have taken it over.
+        const again = prev.acquires.length > 0 && !this.conditionallyTaken().has(key)
+          && !prev.byCallee && !prev.parked;
         const definite = prev.acquires.length > 0 && !prev.fromCaller && !prev.escaped
-          && !(root && this.cfg.tested.has(root)) && !this.eventBetween('release', key, prev.acquires, site);
+          && !(root && this.cfg.tested.has(root)) && (again || !this.eventBetween('release', key, prev.acquires, site));
         this.finding(siteId, definite, () => this.report(siteId, {
           ruleId: 'lock/double-acquire', site, lock: expr, key,
           message: `\`${expr}\` is acquired at line ${site.line} while already held${prev.acquires.length
@@ -971,6 +986,8 @@ class LockFlow {
       }
     }
     for (const [k, g] of byLock) {
+      const split = this.splitReturn(k, exits);
+      if (split) { this.reportSplit(k, split); continue; }
       if (wrapperFor(k)) continue;
       for (const x of exits) (x.s.locks.get(k)?.status === 'held' ? g.held : g.free).push(x);
       const releasedElsewhere = g.free.some((x) => x.s.locks.get(k)?.status === 'released');
@@ -1024,6 +1041,58 @@ class LockFlow {
         ],
       });
     }
+  }
+
+  /**
+   * One return statement that gives its caller nothing to tell the outcomes apart (no value, or
+   * a constant) is reached on one path with a lock this function took and still holds, and on
+   * another with that lock taken and released again here: whatever the contract, one of the two
+   * is wrong (a deleted unlock before `goto out`). Hand-offs (the lock stored or its result
+   * kept in the caller's memory, a callee or lock helper that may have dropped it) and functions
+   * that track lock state in a variable of their own are left to the other exit checks.
+   */
+  private splitReturn(k: string, exits: ReturnState[]): { held: ReturnState; free: ReturnState } | undefined {
+    if (this.testsLockState() || this.cfg.lockedVars.size) return undefined;
+    const byNode = new Map<number, { held?: ReturnState; free?: ReturnState }>();
+    for (const x of exits) {
+      const r = x.node.ret;
+      if (r && (r.value === undefined || r.hasLockCall || /LOCKED/.test(r.text))) continue;
+      const e = x.s.locks.get(k);
+      if (!e) continue;
+      const slot = byNode.get(x.node.id) ?? {};
+      if (e.status === 'held') {
+        if (e.acquires.length === 0 || e.fromCaller || e.guard || e.escaped || e.escapedByResult || e.stored
+          || e.byCallee || e.byHelper || e.acquires.some((a) => this.handedOff.has(siteKey(a)))) continue;
+        slot.held ??= x;
+      } else {
+        // (Merged paths keep the first failed attempt: real release sites are what counts.)
+        if (e.callersDropped || e.fromNothing || e.byCallee || e.guard || e.releases.length === 0) continue;
+        slot.free ??= x;
+      }
+      byNode.set(x.node.id, slot);
+      if (slot.held && slot.free) return { held: slot.held, free: slot.free };
+    }
+    return undefined;
+  }
+
+  private reportSplit(k: string, split: { held: ReturnState; free: ReturnState }): void {
+    const e = split.held.s.locks.get(k)!;
+    const acq = e.acquires[0];
+    const at = split.held.node;
+    const rel = split.free.s.locks.get(k)!.releases[0];
+    this.firm.add(`exit:${k}:${acq.line}`);
+    this.report(`exit:${k}:${acq.line}`, {
+      ruleId: 'lock/held-at-exit', site: acq, lock: e.expr, key: k,
+      message: `\`${e.expr}\` acquired at line ${acq.line} is still held when ${this.fn.name}() returns at line ${at.line}`
+        + `; the same return is reached with it released at line ${rel.line} on another path`,
+      related: [{ line: at.line, column: 1, message: 'returns with the lock held' },
+        { line: rel.line, column: rel.column, message: `released on another path to the same return: ${rel.text}` }],
+      flow: [
+        { line: acq.line, column: acq.column, message: `acquires \`${e.expr}\`: ${acq.text}` },
+        ...stepsSince(split.held.s.trail, e.trail),
+        { line: at.line, column: at.column, message: `returns with \`${e.expr}\` held` },
+      ],
+    });
   }
 
   /**
@@ -1379,6 +1448,20 @@ class LockFlow {
   }
 
   private lockStateTested?: boolean;
+
+  /** Keys some conditional form (trylock, killable, NULL-returning) acquires anywhere in the function. */
+  private conditionallyTaken(): Set<string> {
+    if (this.condKeys) return this.condKeys;
+    this.condKeys = new Set();
+    for (const n of this.cfg.nodes) {
+      for (const e of n.events) {
+        if (e.t === 'lock' && e.verb.op === 'acquire' && (e.verb.heldWhen ?? 'always') !== 'always') this.condKeys.add(e.key);
+      }
+    }
+    return this.condKeys;
+  }
+
+  private condKeys?: Set<string>;
 
   private rootCategory(key: string, expr: string): string {
     const root = rootOf(expr);

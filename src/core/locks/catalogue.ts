@@ -133,6 +133,8 @@ export const LOCK_VERBS: LockVerb[] = ([
     ['mutex_lock_interruptible_nested', 'acquire', A0, 'zero'], ['mutex_lock_killable_nested', 'acquire', A0, 'zero'],
     ['mutex_trylock', 'acquire', A0, 'nonzero'], ['mutex_unlock', 'release', A0],
     ['atomic_dec_and_mutex_lock', 'acquire', A1, 'nonzero'], ['refcount_dec_and_mutex_lock', 'acquire', A1, 'nonzero'],
+    // kernel/cgroup: `cgroup_lock()` is `mutex_lock(&cgroup_mutex)`.
+    ['cgroup_lock', 'acquire', { global: 'cgroup_mutex' }], ['cgroup_unlock', 'release', { global: 'cgroup_mutex' }],
   ]),
   ...family('rwsem', 'rwsem', [
     ['down_read', 'acquire', A0], ['down_write', 'acquire', A0],
