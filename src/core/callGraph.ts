@@ -49,6 +49,18 @@ const TYPE_WORDS = new Set(['void', 'char', 'short', 'int', 'long', 'float', 'do
 /** Copies a name out of the text it was sliced from (a slice keeps the whole text alive). */
 export function flatName(s: string): string { return s.length < 13 ? s : s.split('').join(''); }
 
+/** The names of one index, each kept once; `intern` is what fileCallsOf() takes. */
+export class NameTable {
+  private readonly names = new Map<string, string>();
+  readonly intern = (name: string): string => {
+    let v = this.names.get(name);
+    if (v === undefined) { v = flatName(name); this.names.set(v, v); }
+    return v;
+  };
+  get size(): number { return this.names.size; }
+  clear(): void { this.names.clear(); }
+}
+
 /**
  * The definitions and calls of one file. `header`: a `.h` file, whose `static inline`
  * functions every file that includes it can call (so they are not file-local).
@@ -197,16 +209,26 @@ export interface CallSite { line: number; column: number }
 
 /** The definitions named `name`; those of `fromPath` first (a static one there hides the others). */
 export function definitionsOf(files: Iterable<[string, FileCalls]>, name: string, fromPath?: string): DefRef[] {
-  const local: DefRef[] = [];
-  const global: DefRef[] = [];
+  return definitionsOfAll(files, new Set([name]), fromPath).get(name) ?? [];
+}
+
+/** definitionsOf() for several names in one pass over the files (a function's callees). */
+export function definitionsOfAll(files: Iterable<[string, FileCalls]>, names: Set<string>, fromPath?: string): Map<string, DefRef[]> {
+  const local = new Map<string, DefRef[]>();
+  const global = new Map<string, DefRef[]>();
   for (const [path, f] of files) {
     for (const def of f.defs) {
-      if (def.name !== name) continue;
-      if (path === fromPath) local.push({ path, def });
-      else if (!def.local) global.push({ path, def });
+      if (!names.has(def.name)) continue;
+      const into = path === fromPath ? local : !def.local ? global : undefined;
+      into?.set(def.name, [...(into.get(def.name) ?? []), { path, def }]);
     }
   }
-  return local.length ? local : global;
+  const out = new Map<string, DefRef[]>();
+  for (const n of names) {
+    const found = local.get(n) ?? global.get(n);
+    if (found) out.set(n, found);
+  }
+  return out;
 }
 
 /**

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { AnalysisCache } from './cache';
 import type { WorkspaceIndex } from './workspaceIndex';
 import type { Settings } from './settings';
-import { definitionsOf, incomingCalls, outgoingCalls, type CallSite, type DefRef, type FnDef } from '../core/callGraph';
+import { definitionsOf, definitionsOfAll, incomingCalls, outgoingCalls, type CallSite, type DefRef, type FnDef } from '../core/callGraph';
 import { modelLine, toPosition, wordAt, wordRangeAt } from './positions';
 
 const API_DETAIL = 'catalogued migration API, not defined in the workspace';
@@ -45,9 +45,11 @@ export class WorkspaceCalls implements vscode.CallHierarchyProvider {
     const file = this.index.callsOf(from.path);
     if (!file || it.detail === API_DETAIL) return [];
     const out: vscode.CallHierarchyOutgoingCall[] = [];
-    for (const c of outgoingCalls(file, from.def)) {
+    const callees = outgoingCalls(file, from.def);
+    const defs = definitionsOfAll(this.index.callFiles(), new Set(callees.map((c) => c.name)), from.path);
+    for (const c of callees) {
       const ranges = c.sites.map((s) => siteRange(s, c.name));
-      const def = definitionsOf(this.index.callFiles(), c.name, from.path)[0];
+      const def = defs.get(c.name)?.[0];
       if (def) out.push(new vscode.CallHierarchyOutgoingCall(item(def), ranges));
       else if (this.cache.catalogueInUse.migration.api(c.name, true)?.kind === 'function') {
         const s = c.sites[0];

@@ -15,7 +15,7 @@ import { namesAny, wantedNames } from '../core/migrate/workspace';
 import type { FlagSite } from '../core/pte/sites';
 import type { Diagnostic } from '../core/model';
 import { combineIndex, entryFromResult, indexEntryOf, type IndexEntry } from '../core/workspaceIndex';
-import { flatName, type FileCalls } from '../core/callGraph';
+import { NameTable, type FileCalls } from '../core/callGraph';
 import type { AnalysisCache } from './cache';
 
 const GLOB = '**/*.{c,h}';
@@ -37,12 +37,7 @@ export class WorkspaceIndex implements vscode.Disposable {
   ready = false;
   figures?: IndexFigures;
   /** Every function name of the index, once (the call graph refers to these strings). */
-  private readonly names = new Map<string, string>();
-  private readonly intern = (name: string): string => {
-    let v = this.names.get(name);
-    if (v === undefined) { v = flatName(name); this.names.set(v, v); }
-    return v;
-  };
+  private readonly names = new NameTable();
 
   constructor(private readonly parser: CParser, private catalogue: Catalogue, private readonly cache: AnalysisCache) {
     const watcher = vscode.workspace.createFileSystemWatcher(GLOB);
@@ -112,7 +107,7 @@ export class WorkspaceIndex implements vscode.Disposable {
   }
 
   private entryOf(path: string, text: string): FileEntry {
-    return indexEntryOf(this.parser, path, text, this.catalogue, this.intern);
+    return indexEntryOf(this.parser, path, text, this.catalogue, this.names.intern);
   }
 
   private async read(uri: vscode.Uri): Promise<string | undefined> {
@@ -136,7 +131,7 @@ export class WorkspaceIndex implements vscode.Disposable {
     const a = this.cache.peek(doc.uri.toString());
     if (!a) return;
     const old = this.files.get(doc.uri.fsPath);
-    this.files.set(doc.uri.fsPath, entryFromResult(a.result, doc.getText(), this.catalogue, !!old?.facts, this.intern));
+    this.files.set(doc.uri.fsPath, entryFromResult(a.result, doc.getText(), this.catalogue, !!old?.facts, this.names.intern));
     if (this.ready) this.scheduleRebuild();
   }
 

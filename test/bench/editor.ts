@@ -13,7 +13,7 @@ import { DocumentAnalyser } from '../../src/core/incremental';
 import { withCrossFunctionFindings } from '../../src/core/analyse';
 import { buildCatalogue } from '../../src/core/locks/table';
 import { combineIndex, indexEntryOf, type IndexEntry } from '../../src/core/workspaceIndex';
-import { fileCallsOf, flatName, incomingCalls, type FileCalls } from '../../src/core/callGraph';
+import { NameTable, fileCallsOf, incomingCalls, type FileCalls } from '../../src/core/callGraph';
 
 const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 
@@ -57,8 +57,8 @@ async function main(): Promise<void> {
   const start = performance.now();
   const entries: IndexEntry[] = [];
   // As the extension does: each function name kept once across the index.
-  const names = new Map<string, string>();
-  const intern = (n: string): string => { let v = names.get(n); if (v === undefined) { v = flatName(n); names.set(v, v); } return v; };
+  const names = new NameTable();
+  const intern = names.intern;
   let peakRss = before.rss;
   for (const f of files) {
     let t: string;

@@ -295,6 +295,8 @@ export const MIGRATION_READERS = /^(migrate_pfn_to_page|migrate_pfn_to_folio|mig
 /** A protocol verb: which protocol, and which step of it. */
 export interface ProtocolVerb { p: MigrationProtocol; step: 'setup' | 'pages' | 'finalize' }
 
+const STEPS: ProtocolVerb['step'][] = ['setup', 'pages', 'finalize'];
+
 /**
  * The migration catalogue one analysis runs with: the built-in tables plus what the
  * workspace file (or the editor's settings) adds. Facts are collected under one
@@ -305,6 +307,8 @@ export interface MigrationCatalogue {
   protocols: MigrationProtocol[];
   /** Setup/pages/finalize verbs of every protocol. */
   verbs: Map<string, ProtocolVerb>;
+  /** The verbs a same-file callee summary looks for (facts.ts calleeSummaries). */
+  calleeVerbs: { finalize: Set<string>; pages: Set<string>; retry: Set<string> };
   /** Every catalogued name and registering struct: a file without one of them needs no migration pass. */
   mention: RegExp;
   /** A call to a protocol verb or to hmm_range_fault(): the function gets the protocol checks. */
@@ -330,7 +334,7 @@ export function buildMigrationCatalogue(extra: { apis?: MigrationApi[]; protocol
   const key = (a: MigrationApi): string => `${a.name}\0${a.kind === 'function' ? 'f' : 'o'}`;
   for (const a of [...MIGRATION_APIS, ...(extra.apis ?? [])]) byKey.set(key(a), a);
   for (const p of extra.protocols ?? []) {
-    for (const step of ['setup', 'pages', 'finalize'] as const) {
+    for (const step of STEPS) {
       for (const name of p[step]) {
         const a: MigrationApi = { name, kind: 'function', use: 'caller', era: 'all', phase: step, doc: {
           does: `The ${step} step of the workspace's ${p.name} protocol (.hmm-lens.json).`, versions: 'this workspace' } };
@@ -343,16 +347,14 @@ export function buildMigrationCatalogue(extra: { apis?: MigrationApi[]; protocol
   const byName = new Map<string, MigrationApi[]>();
   for (const a of apis) byName.set(a.name, [...(byName.get(a.name) ?? []), a]);
   const verbs = new Map<string, ProtocolVerb>();
-  for (const p of protocols) {
-    for (const n of p.setup) verbs.set(n, { p, step: 'setup' });
-    for (const n of p.pages) verbs.set(n, { p, step: 'pages' });
-    for (const n of p.finalize) verbs.set(n, { p, step: 'finalize' });
-  }
+  for (const p of protocols) for (const step of STEPS) for (const n of p[step]) verbs.set(n, { p, step });
+  const stepVerbs = (step: ProtocolVerb['step']): Set<string> => new Set([...verbs].filter(([, v]) => v.step === step).map(([n]) => n));
   const alternatives = (names: string[]): string => names.map(escapeRegExp).join('|');
   return {
     apis,
     protocols,
     verbs,
+    calleeVerbs: { finalize: stepVerbs('finalize'), pages: stepVerbs('pages'), retry: new Set(MIRROR_READ.retry) },
     mention: new RegExp(`\\b(${alternatives([...byName.keys(), ...CALLBACK_SLOTS.map((s) => s.struct)])}|MIGRATE_VMA_SELECT_\\w+)\\b`),
     checked: new RegExp(`\\b(${alternatives([...verbs.keys(), ...MIRROR_READ.fault])})\\s*\\(`),
     reads: (name) => MIGRATION_READERS.test(name) || extraReaders.has(name),

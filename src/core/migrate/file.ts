@@ -9,20 +9,11 @@ import { normExpr, rootOf } from '../flow/expr';
 import type { Catalogue } from '../locks/table';
 import type { LoopMacroNote } from '../parse/mask';
 import type { Diagnostic, Unanalysed } from '../model';
-import { MIRROR_READ, type MigrationCatalogue } from './catalogue';
 import { calleeSummaries, collectFacts, splitCallArgs, type FileFacts, type FunctionSpan } from './facts';
 import { checkMirror, checkProtocol } from './protocol';
 
 export interface MigrationPass { facts: FileFacts; diagnostics: Diagnostic[]; unanalysed: Unanalysed[] }
 
-/** The verbs a same-file callee summary looks for. */
-function verbSets(mig: MigrationCatalogue): { finalize: Set<string>; pages: Set<string>; retry: Set<string> } {
-  return {
-    finalize: new Set(mig.protocols.flatMap((p) => p.finalize)),
-    pages: new Set(mig.protocols.flatMap((p) => p.pages)),
-    retry: new Set(MIRROR_READ.retry),
-  };
-}
 
 /** Where each function definition starts and ends, its name, linkage and parameters. */
 export function spansOf(fns: Node[], maskText: string, header: boolean): FunctionSpan[] {
@@ -85,7 +76,7 @@ export function migrationPass(input: PassInput): MigrationPass {
   const unanalysed: Unanalysed[] = [];
   if (input.factsOnly || !mig.checked.test(code)) return { facts, diagnostics, unanalysed };
   const zero = new Map(facts.functions.map((f) => [f.name, f.alwaysZero]));
-  const callees = calleeSummaries(code, spans, verbSets(mig), (n) => zero.get(n) ?? false);
+  const callees = calleeSummaries(code, spans, mig.calleeVerbs, (n) => zero.get(n) ?? false);
   input.fns.forEach((fn, i) => {
     const span = spans[i];
     if (!mig.checked.test(code.slice(span.bodyStart, span.end))) return;
