@@ -19,7 +19,7 @@ import { EXIT } from './cfg';
 import { dependsOn, lastName, rootOf, type ValueClass } from './expr';
 import type { Diagnostic, HeldRange, LockPair, PathStep } from '../model';
 import { heldRanges } from './held';
-import { LOCKED_FLAG, LOCKED_PAGE_ENCODING } from '../locks/catalogue';
+import { LOCKED_FLAG, LOCKED_PAGE_ENCODING, VALUE_CALL } from '../locks/catalogue';
 
 type Fact = ValueClass | 'T' | 'F';
 
@@ -178,6 +178,9 @@ function closingName(name: string): boolean {
   return name.split('_').some((p) => CLOSING.has(p) || /unlock/.test(p));
 }
 
+/** Parameter types that are plain values (a flag, a count), not objects. */
+const SCALAR_TYPE = /^(?:const )?(?:bool|_Bool|int|unsigned|unsigned int|long|unsigned long|u8|u16|u32|u64|s8|s16|s32|s64|size_t|gfp_t|fgf_t)$/;
+
 /** Local flags that carry lock state across calls: `locked`, `mmap_locked`, `unlocked`. */
 const LOCK_FLAG = /^(\w+_)?(un)?lock(ed)?$|^\w*locked$|^\w*held$/;
 /**
@@ -272,7 +275,8 @@ class LockFlow {
     }
     for (const f of this.mustFindings.values()) if (!f.refuted) f.make();
     this.checkExits();
-    this.checkUnheldReleases();
+    const split = this.checkCallerSplits();
+    this.checkUnheldReleases(split);
     return {
       pairs: this.pairList(), diagnostics: [...this.diags.values()],
       firm: [...this.firm].map((id) => this.diags.get(id)!),
@@ -1102,7 +1106,7 @@ class LockFlow {
    * locks (RCU, lazy MMU), objects on this function's own stack, and categories
    * listed in RELEASE_UNHELD_ROOTS.
    */
-  private checkUnheldReleases(): void {
+  private checkUnheldReleases(split: Set<string>): void {
     if (this.unheldReleases.size === 0 || this.fn.acquireWrapper) return;
     // What the annotations hand in (`__releases(ptl)`, `__must_hold(&pvmw->ptl)`), by last name: they are
     // often spelt unlike the release (`__releases(RCU)`), so a same-named lock is theirs whatever its path.
@@ -1117,6 +1121,7 @@ class LockFlow {
       if (this.asserted.has(k)) continue;
       const expr = k.slice(k.indexOf(':') + 1);
       if (handedByAnnotation.has(lastName(expr).toLowerCase()) || handedByAnnotation.has(domainOf(k))) continue;
+      if (split.has(k)) continue;
       const category = this.rootCategory(k, expr);
       // The function takes this very lock itself, blocking, on a path where it had not touched it:
       // a caller holding it would hang there, so callers do not hold it and this release drops
@@ -1173,6 +1178,132 @@ class LockFlow {
         flow: [{ line: site.line, column: site.column, message: `releases \`${expr}\` without acquiring it` }],
       });
     }
+  }
+
+  /** Reports caller splits (see callerSplit) of every caller's lock some return leaves dropped; their keys. */
+  private checkCallerSplits(): Set<string> {
+    const out = new Set<string>();
+    if (this.fn.acquireWrapper) return out;
+    for (const { s: st } of this.returnStates()) {
+      for (const [k, e] of st.locks) {
+        if (out.has(k) || e.status !== 'released' || !(e.callersDropped || e.fromNothing) || k.startsWith('*:')) continue;
+        const expr = k.slice(k.indexOf(':') + 1);
+        const split = this.callerSplit(k, expr, this.rootCategory(k, expr));
+        if (!split) continue;
+        out.add(k);
+        this.reportCallerSplit(k, expr, split);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A lock this function releases without having taken it is its caller's, handed in held. When
+   * one return drops it and another return keeps it, and neither tells the caller which happened
+   * (no value, or the same constant), the caller cannot know whether it still holds the lock: one
+   * of the two paths is wrong (a deleted acquire before the release, or a missing release on an
+   * early return). Only for a lock that names one object throughout (a parameter's, a global), in
+   * a function that does not track lock state in a flag or test it.
+   */
+  private callerSplit(k: string, expr: string, category: string): { dropped: ReturnState; kept: ReturnState } | undefined {
+    if (category !== 'param' && category !== 'global' && category !== 'scope') return undefined;
+    // An unlock helper (`unlock_cluster()`, `vma_pgtable_walk_end()`) releases only what was taken, by design.
+    if (closingName(this.fn.name)) return undefined;
+    if (this.testsLockState() || this.cfg.lockedVars.size || this.forgotten.has(k)) return undefined;
+    if (!this.sameObjectThroughout(k, expr, category)) return undefined;
+    const tell = (x: ReturnState): string | undefined => {
+      const r = x.node.ret;
+      if (!r) return 'void';
+      if (r.hasLockCall || r.value === undefined || /LOCKED/.test(r.text)) return undefined;
+      return r.text.replace(/\s+/g, '');
+    };
+    const dropped = new Map<string, ReturnState>();
+    const kept = new Map<string, ReturnState>();
+    for (const x of this.returnStates()) {
+      const t = tell(x);
+      if (t === undefined) continue;
+      const e = x.s.locks.get(k);
+      // Kept: never touched here, or held as the caller's (asserted held, or dropped and taken back).
+      if (!e || (e.status === 'held' && e.fromCaller && !e.byCallee && !e.byHelper && !e.guard)) {
+        if (!x.s.locks.has(`*:${expr}`) && !kept.has(t)) kept.set(t, x);
+      } else if (e.status === 'released' && (e.callersDropped || e.fromNothing) && !e.byCallee && !e.byHelper && !e.guard
+        && e.releases.length && !dropped.has(t)) dropped.set(t, x);
+      if (dropped.has(t) && kept.has(t)) {
+        const split = { dropped: dropped.get(t)!, kept: kept.get(t)! };
+        return this.plainSplit(k, expr, split) ? split : undefined;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * The two paths of a caller split part for no reason tied to the lock: no test that tells them
+   * apart reads the lock or its object (`if (mapping) i_mmap_unlock_read(mapping)` releases what
+   * the caller took on the same test), and the kept path gives the object to no call (which may
+   * release it for us: `swap_read_folio_bdev_async(folio, …)`).
+   */
+  private plainSplit(k: string, expr: string, split: { dropped: ReturnState; kept: ReturnState }): boolean {
+    const rel = split.dropped.s.locks.get(k)!.releases[0];
+    const rn = this.siteIndex().nodeOf.get(siteKey(rel));
+    if (rn === undefined) return false;
+    const intoR = this.reachersOf(rn);
+    const intoK = this.reachersOf(split.kept.node.id);
+    const afterR = this.reach(rn);
+    const root = rootOf(expr) ?? expr;
+    // Variables that may carry the lock's state: set from a call (`ce = cache_refresh_path(…)` comes
+    // back locked unless IS_ERR), through `&` by a call (`__bio_alloc_page_pool(c, &using_mempool)`),
+    // or holding the object (`ctx = { .cur_folio = folio }`, `nbh = ctxt->newbh`); and scalar
+    // parameters (`cancel_budget(…, appending)`: the caller says whether to unlock).
+    const carriers = new Set<string>([...this.cfg.fromCalls]);
+    const results = new Set<string>();
+    const fromCall = (rhs: string): boolean => [...rhs.matchAll(/([A-Za-z_]\w*)\s*\(/g)].some((m) => !VALUE_CALL.test(m[1]));
+    for (const n of this.cfg.nodes) {
+      for (const e of n.events) {
+        if (e.t === 'call') for (const a of e.addrOf) carriers.add(rootOf(a) ?? a);
+        else if (e.t === 'assign' && e.rhs && dependsOn(e.rhs, root)) carriers.add(e.target);
+        else if (e.t === 'assign' && e.rhs && fromCall(e.rhs)) results.add(e.target);
+      }
+    }
+    // A call's result tested for NULL or an error (`if (!IS_ERR(ce))`), not a count compared.
+    const testsResult = (a: Atom): boolean => a.subject !== undefined && results.has(a.subject)
+      && (a.op === 'truthy' || a.op === '==0' || a.op === '!=0' || a.op === 'IS_ERR' || a.op === 'IS_ERR_OR_NULL');
+    for (const p of this.cfg.params) if (SCALAR_TYPE.test(this.cfg.types.get(p) ?? '')) carriers.add(p);
+    const reads = (v: string): boolean => v === root || v === expr || dependsOn(v, root) || carriers.has(rootOf(v) ?? v);
+    // The test right above the release: `if (!IS_ERR(ce)) up_read(…)` releases what the call took.
+    const preds = this.predecessors();
+    for (let id = rn, i = 0; i < 8; i++) {
+      const ps = preds[id];
+      if (ps.length !== 1) break;
+      const p = this.cfg.nodes[ps[0]];
+      if (p.kind === 'branch') {
+        if (p.atom && testsResult(p.atom)) return false;
+        if (!p.part) break;
+      }
+      id = p.id;
+    }
+    for (const n of this.cfg.nodes) {
+      if (!intoK[n.id]) continue;
+      if (n.succ.length > 1 && intoR[n.id] && n.succ.some((x) => intoR[x]) && !n.succ.every((x) => intoR[x])) {
+        if (!n.atom || n.atom.vars.some(reads) || (n.atom.subject !== undefined && reads(n.atom.subject))) return false;
+      }
+      if (!intoR[n.id] && !afterR[n.id] && n.events.some((e) => e.t === 'call' && e.args.some((a) => reads(a) || dependsOn(a, root)))) return false;
+    }
+    return true;
+  }
+
+  private reportCallerSplit(k: string, expr: string, split: { dropped: ReturnState; kept: ReturnState }): void {
+    const rel = split.dropped.s.locks.get(k)!.releases[0];
+    const at = split.kept.node;
+    this.report(`unheld:${k}:${rel.line}`, {
+      ruleId: 'lock/release-unheld', site: rel, lock: expr, key: k,
+      message: `\`${expr}\` is released at line ${rel.line} without being acquired in ${this.fn.name}(), so it is the caller's lock;`
+        + ` but ${this.fn.name}() returns at line ${at.line} without releasing it on another path, and the caller cannot tell which happened`,
+      related: [{ line: at.line, column: at.column, message: `returns with the caller's \`${expr}\` still held` }],
+      flow: [
+        ...stepsSince(split.kept.s.trail, null).slice(-12),
+        { line: at.line, column: at.column, message: `returns without releasing \`${expr}\`` },
+      ],
+    });
   }
 
   /**

@@ -349,6 +349,9 @@ export const PLAIN_ACCESSORS: string[] = [
   'pte_lockptr', 'pmd_lockptr', 'pud_lockptr', 'huge_pte_lockptr', 'ptlock_ptr',
 ];
 
+/** Calls that compute a number from numbers (`clamp(…)`, `min_t(…)`, `ALIGN(…)`): their result carries no lock state. */
+export const VALUE_CALL: RegExp = /^(?:clamp|clamp_t|clamp_val|min|max|min_t|max_t|min3|max3|ALIGN|ALIGN_DOWN|DIV_ROUND_UP|round_up|round_down|roundup|rounddown|abs|READ_ONCE|atomic_read|atomic_long_read|BIT|BIT_ULL|ilog2|order_base_2)$/;
+
 /**
  * Calls that only test, read or report an object they are given (`folio_test_dirty`, `page_to_pfn`,
  * `pr_info`): they do not keep it. Any other call given a locked object may put it somewhere (a
