@@ -1281,6 +1281,11 @@ class LockFlow {
       }
       id = p.id;
     }
+    // A lock helper given the object on the way to the release may be what took the lock
+    // (`svm_range_list_lock_and_flush_work(&p->svms, current->mm)` write-locks current->mm).
+    const helperTook = this.cfg.nodes.some((n) => intoR[n.id] && n.id !== rn && n.events.some((e) => e.t === 'call'
+      && lockHelper(e.name) && e.args.some((a) => a === expr || dependsOn(a, root) || dependsOn(expr, a))));
+    if (helperTook) return false;
     for (const n of this.cfg.nodes) {
       if (!intoK[n.id]) continue;
       if (n.succ.length > 1 && intoR[n.id] && n.succ.some((x) => intoR[x]) && !n.succ.every((x) => intoR[x])) {
