@@ -237,6 +237,8 @@ class LockFlow {
   /** Report ids of the findings listed in LockFlowResult.firm. */
   private readonly firm = new Set<string>();
   private exitStates?: ReturnState[];
+  /** Values this function stores into an array element or a field (`pages[i] = pg`), see storedAnywhere. */
+  private storedValues?: string[];
 
   constructor(private readonly cfg: Cfg, private readonly fn: FunctionContext) {
     this.locals = cfg.locals;
@@ -465,6 +467,7 @@ class LockFlow {
       // only if no return releases it (page_vma_mapped_walk() style is the conditional-wrapper case).
       escapedByResult: (resultVar !== undefined && !this.isLocalTarget(resultVar)) || this.storedOut.has(expr),
       ...(this.storedOut.has(expr) ? { stored: true } : {}),
+      ...(this.storedAnywhere(expr) ? { parked: true } : {}),
     });
     held.uninit.delete(rootOf(expr) ?? expr);
     const root = /^[A-Za-z_]\w*(->|$)/.test(expr) ? rootOf(expr) : undefined;
@@ -860,6 +863,20 @@ class LockFlow {
       }
     }
     return [t];
+  }
+
+  /**
+   * The object is put into an array or a field somewhere in this function (`pages_disk[i] = pg;
+   * lock_page(pg);`): locked after it was stored, it is already kept there, so overwriting its name
+   * is a hand-off as for an object stored after locking (see assign). Flow-insensitive: a store
+   * later on parks it anyway.
+   */
+  private storedAnywhere(expr: string): boolean {
+    const root = rootOf(expr);
+    if (!root || !/^[A-Za-z_]\w*$/.test(root)) return false;
+    this.storedValues ??= this.cfg.nodes.flatMap((n) => n.events.flatMap((e) =>
+      e.t === 'assign' && e.rhs && !e.target.startsWith('$') && !/^[A-Za-z_]\w*$/.test(e.target) ? [e.rhs] : []));
+    return this.storedValues.some((v) => dependsOn(v, root));
   }
 
   /** A held object given to a call that may keep it (`list_add(&folio->lru, &l)`, `batch_add(b, folio)`). */
