@@ -29,7 +29,7 @@ export type Event =
   | { t: 'call'; name: string; args: string[]; addrOf: string[]; line: number;
       /** The callee takes over locks of this domain (all of them, or the one named by `expr`). */
       consumes?: { domain: string; expr?: string };
-      /** The callee keeps nothing it is given (a test, a read, a plain accessor): a locked object stays unparked. */
+      /** The callee keeps nothing it is given (a test, a read, a plain accessor, a call given one object): a locked object stays unparked. */
       readOnly?: boolean };
 
 /** A branch condition after &&, ||, ! and likely() have been turned into edges. */
@@ -808,8 +808,14 @@ class Builder {
       args: args.map((a) => normExpr(a.text)),
       addrOf,
       ...(consumer ? { consumes: { domain: consumer.domain, ...(consumedArg ? { expr: normExpr(consumedArg.text) } : {}) } } : {}),
-      ...(this.input.catalogue.readOnlyCalls.test(name) || this.input.catalogue.plainAccessors.has(name) ? { readOnly: true } : {}),
+      ...(this.keepsNothing(name, args.length) ? { readOnly: true } : {}),
     });
+  }
+
+  /** The callee cannot keep what it is given: a reader, or a call given one object and no place to put it (KEEPS_ALONE). */
+  private keepsNothing(name: string, argc: number): boolean {
+    const c = this.input.catalogue;
+    return c.readOnlyCalls.test(name) || c.plainAccessors.has(name) || (argc <= 1 && !c.keepsAlone.test(name));
   }
 }
 

@@ -60,6 +60,11 @@ interface Entry {
   byHelper?: boolean;
   /** The locked object was put somewhere since (a list, an array, a batch, a field): overwriting its name is a hand-off. */
   parked?: boolean;
+  /**
+   * Its only name was overwritten while it was held and never put anywhere (see assign): on this
+   * path the lock is lost, so a hand-off of the same acquire on another path does not excuse it.
+   */
+  lost?: boolean;
   /** RCU read sections nest: 2 means "taken twice here" (capped, so loops stay finite). */
   depth?: number;
 }
@@ -240,6 +245,10 @@ class LockFlow {
   /** Report ids of the findings listed in LockFlowResult.firm. */
   private readonly firm = new Set<string>();
   private exitStates?: ReturnState[];
+  /** Values this function stores into an array element or a field (`pages[i] = pg`), see storedAnywhere. */
+  private storedValues?: string[];
+  /** Nodes releasing each lock key, by key (see droppedEachTurn). */
+  private releaseNodes?: Map<string, number[]>;
 
   constructor(private readonly cfg: Cfg, private readonly fn: FunctionContext) {
     this.locals = cfg.locals;
@@ -469,6 +478,7 @@ class LockFlow {
       // only if no return releases it (page_vma_mapped_walk() style is the conditional-wrapper case).
       escapedByResult: (resultVar !== undefined && !this.isLocalTarget(resultVar)) || this.storedOut.has(expr),
       ...(this.storedOut.has(expr) ? { stored: true } : {}),
+      ...(this.storedAnywhere(expr) ? { parked: true } : {}),
     });
     held.uninit.delete(rootOf(expr) ?? expr);
     const root = /^[A-Za-z_]\w*(->|$)/.test(expr) ? rootOf(expr) : undefined;
@@ -790,11 +800,16 @@ class LockFlow {
       // when the object went into an array, list or batch the function no longer names.
       if (e.status === 'held' && !(e.aliasNames ?? []).some((n) => !dependsOn(n, target))) {
         // …unless the object was never put anywhere since it was locked: then its lock is simply lost,
-        // and stays held under the old name (the next turn's acquire, or the exit, shows it).
+        // and stays held under the old name (the next turn's acquire, or the exit, shows it), marked
+        // lost so that a hand-off of the same acquire on another path does not excuse it at the exit.
+        // An iterator's turn loses it only in a loop that drops the lock on another way round.
         // Not a bare spinlock pointer (`ptl`): callees given the page table it guards drop it unseen.
         const lockPointer = domainOf(k) === 'spin' && /^[A-Za-z_]\w*$/.test(e.expr);
-        if (!e.parked && !lockPointer && !e.fromCaller && !e.guard && !iter && e.acquires.length > 0
-          && /^[A-Za-z_]\w*$/.test(target) && this.locals.has(target)) continue;
+        if (!e.parked && !lockPointer && !e.fromCaller && !e.guard && (!iter || this.droppedEachTurn(k, e.acquires)) && e.acquires.length > 0
+          && /^[A-Za-z_]\w*$/.test(target) && this.locals.has(target)) {
+          t.locks.set(k, e.lost ? e : { ...e, lost: true });
+          continue;
+        }
         for (const a of e.acquires) this.handedOff.add(siteKey(a));
       }
       // Still named another way (`fsn_mark = new_fsn_mark; new_fsn_mark = NULL;`): it goes by that name now.
@@ -864,6 +879,45 @@ class LockFlow {
       }
     }
     return [t];
+  }
+
+  /**
+   * An iterator's cursor moves on while the lock taken on its object in the loop is held: a
+   * lock-them-all loop (`for_each_set_qtype(c, i, q, t) mutex_lock(&q->lock)`) leaves it to a
+   * later loop, a hand-off. A loop that also releases this very lock on another way round
+   * (`spin_lock(&si->lock); … spin_unlock(&si->lock); goto nextsi;`) takes and drops it each
+   * turn: moving on with it held loses it. Judged on the CFG: a release of the key on a cycle
+   * through every acquire site.
+   */
+  private droppedEachTurn(key: string, acquires: Site[]): boolean {
+    const idx = this.siteIndex();
+    this.releaseNodes ??= new Map();
+    let rel = this.releaseNodes.get(key);
+    if (!rel) {
+      rel = this.cfg.nodes.filter((n) => n.events.some((e) => e.t === 'lock' && e.key === key
+        && (e.verb.op === 'release' || e.verb.op === 'relock'))).map((n) => n.id);
+      this.releaseNodes.set(key, rel);
+    }
+    return rel.length > 0 && acquires.every((a) => {
+      const id = idx.nodeOf.get(siteKey(a));
+      if (id === undefined) return false;
+      const from = this.reach(id);
+      return rel!.some((r) => from[r] && this.reach(r)[id]);
+    });
+  }
+
+  /**
+   * The object is put into an array or a field somewhere in this function (`pages_disk[i] = pg;
+   * lock_page(pg);`): locked after it was stored, it is already kept there, so overwriting its name
+   * is a hand-off as for an object stored after locking (see assign). Flow-insensitive: a store
+   * later on parks it anyway.
+   */
+  private storedAnywhere(expr: string): boolean {
+    const root = rootOf(expr);
+    if (!root || !/^[A-Za-z_]\w*$/.test(root)) return false;
+    this.storedValues ??= this.cfg.nodes.flatMap((n) => n.events.flatMap((e) =>
+      e.t === 'assign' && e.rhs && !e.target.startsWith('$') && !/^[A-Za-z_]\w*$/.test(e.target) ? [e.rhs] : []));
+    return this.storedValues.some((v) => dependsOn(v, root));
   }
 
   /** A held object given to a call that may keep it (`list_add(&folio->lru, &l)`, `batch_add(b, folio)`). */
@@ -961,9 +1015,11 @@ class LockFlow {
       const fromCaller = c.fromCaller || e.fromCaller;
       // "Released without having been taken" on one merged path is enough for the unheld-release check.
       const fromNothing = c.fromNothing || e.fromNothing;
+      // Lost only when lost on every merged path.
+      const lost = c.lost && e.lost ? true : undefined;
       if (acquires !== c.acquires || releases !== c.releases || escaped !== c.escaped || fromCaller !== c.fromCaller
-        || fromNothing !== c.fromNothing) {
-        own().locks.set(k, { ...c, acquires, releases, escaped, fromCaller, fromNothing });
+        || fromNothing !== c.fromNothing || lost !== c.lost) {
+        own().locks.set(k, { ...c, acquires, releases, escaped, fromCaller, fromNothing, lost });
       }
     }
     return cur !== undefined;
@@ -1007,7 +1063,8 @@ class LockFlow {
         if (e.escapedByResult && !(e.storedObject ? unlockedElsewhere : releasedElsewhere)) return false;
         // `pvmw->ptl = *ptlp; spin_lock(pvmw->ptl); return true;` (map_pte()): locked for the caller.
         if (e.stored && e.acquires.every((a) => this.lastBeforeTrue.has(siteKey(a)))) return false;
-        if (e.acquires.some((a) => this.handedOff.has(siteKey(a)))) return false;
+        // Handed off on another path (put in a list and overwritten), unless this path lost it.
+        if (!e.lost && e.acquires.some((a) => this.handedOff.has(siteKey(a)))) return false;
         const r = x.node.ret;
         if (r?.hasLockCall) return false;
         // `return VM_FAULT_LOCKED`, `ret |= VM_FAULT_LOCKED`: the caller is told it gets the lock.

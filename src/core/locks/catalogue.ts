@@ -364,6 +364,16 @@ export const READ_ONLY_CALL: RegExp = new RegExp([
   /^split_(?:folio|huge_page)$|^flush_dcache_(?:folio|page)$|^(?:min|max)(?:_t)?$|^p(?:te|md|ud)_same$/.source,
 ].join('|'));
 /**
+ * Calls given a locked object and nothing else that still keep it somewhere: the LRU and its
+ * per-CPU batches (`folio_add_lru(folio)`), a queue or list of the callee's own. Any other call
+ * given the object alone (`folio_mark_dirty(folio)`, `folio_put(folio)`, `kmap(page)`) has nowhere
+ * to put it but the object itself, so a locked object stays ours: overwriting its only name later
+ * loses the lock (a deleted unlock in a scan loop) instead of handing it off. A call given the
+ * object and something more (`list_add(&folio->lru, &l)`, `fbatch_add(fb, folio)`) may keep it.
+ */
+export const KEEPS_ALONE: RegExp = /(?:^|_)(?:add|insert|store|enqueue|queue|push|putback|attach|link|hash|register|defer)(?:_|$)|^lru_cache_/;
+
+/**
  * Calls that take a lock and call a function of theirs with it held, which releases it
  * (`kref_put_mutex(&sp->ref, syncpt_release, &host->lock)`): the lock goes to that function.
  * `lock` is the index of the lock argument.

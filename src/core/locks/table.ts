@@ -2,7 +2,7 @@
 // user's workspace file (.hmm-lens.json). Pure: the caller reads the file.
 import {
   LOCK_VERBS, GUARD_CLASSES, NORETURN_CALLS, NORETURN_IF_TRUE, TRUTH_WRAPPERS, LOCK_CONSUMERS, ACQUIRE_WRAPPERS,
-  IN_PLACE_ITERATORS, PLAIN_ACCESSORS, READ_ONLY_CALL, LOCKED_CALLBACKS, type LockedCallback,
+  IN_PLACE_ITERATORS, PLAIN_ACCESSORS, READ_ONLY_CALL, KEEPS_ALONE, LOCKED_CALLBACKS, type LockedCallback,
   type LockVerb, type GuardClass, type HeldWhen, type LockOp, type LockOperand, type LockConsumer,
 } from './catalogue';
 import { escapeRegExp } from '../parse/regex';
@@ -26,6 +26,8 @@ export interface Catalogue {
   plainAccessors: Set<string>;
   /** Calls that only test, read or report what they are given: they keep no object. */
   readOnlyCalls: RegExp;
+  /** Calls that keep an object given to them alone (see KEEPS_ALONE). */
+  keepsAlone: RegExp;
   /** Calls that take a lock and hand it to a callback of theirs (`kref_put_mutex`). */
   lockedCallbacks: Map<string, LockedCallback>;
   /** The migration catalogue (built-in APIs and protocols plus the workspace's). */
@@ -236,6 +238,7 @@ export function buildCatalogue(config: WorkspaceConfig = {}): Catalogue {
     inPlaceIterators: IN_PLACE_ITERATORS,
     plainAccessors: new Set(PLAIN_ACCESSORS),
     readOnlyCalls: READ_ONLY_CALL,
+    keepsAlone: KEEPS_ALONE,
     lockedCallbacks: new Map(LOCKED_CALLBACKS.map((c) => [c.name, c])),
     migration: migrationOf(config),
   };
