@@ -20,8 +20,9 @@
 //      callee name from the call text) of pairs whose acquire is in the function.
 //      A statement qualifies only when its line(s) are exactly
 //      `<whitespace>name(args);` (the call may span lines; a trailing comment is
-//      allowed). Acquires written as conditions or assignments
-//      (`if (!spin_trylock(l))`, `ptl = pmd_lock(..)`) do not qualify.
+//      allowed) and a statement starts there (not the tail of an expression).
+//      Acquires written as conditions or assignments (`if (!spin_trylock(l))`,
+//      `ptl = pmd_lock(..)`) do not qualify.
 //   4. Deletion replaces the call with spaces but keeps its `;`, so an unbraced
 //      `if (x)\n\tspin_unlock(l);` keeps its shape (empty statement) and lines stay.
 //   5. A mutant is DETECTED when the mutated function then has a lock/ diagnostic
@@ -58,12 +59,30 @@ function lineStarts(text: string): number[] {
 }
 
 /**
- * When line `line` is exactly `<ws>callee(args);` (args may span lines), the
- * [start, end) range of `callee(args)` (without the `;`), else undefined.
+ * Does a statement start on line `line`? The last code before it (blank lines, comments and
+ * directives skipped) must end a statement or open a block: `;`, `{`, `}`, `)` of an if/loop
+ * head, `else`, `do`, or a label's `:`. The tail of an expression on its own line
+ * (`x = a ?\n\tb :\n\tpte_offset_map_lock(…);`) is not a statement: deleting it would not compile.
+ */
+function startsStatement(text: string, starts: number[], line: number): boolean {
+  for (let l = line - 1; l >= 1; l--) {
+    const raw = text.slice(starts[l - 1], (starts[l] ?? text.length + 1) - 1);
+    const code = raw.replace(/\/\/.*$/, '').replace(/\/\*.*?\*\//g, '').trimEnd();
+    const t = code.trim();
+    if (!t || t.startsWith('#') || t.startsWith('*') || t.startsWith('/*') || t.endsWith('*/')) continue;
+    if (/[;{})]$/.test(code) || /\b(?:else|do)$/.test(code)) return true;
+    return /^\s*(?:case\b.*|default|[A-Za-z_]\w*)\s*:$/.test(code);
+  }
+  return true;
+}
+
+/**
+ * When line `line` is exactly `<ws>callee(args);` (args may span lines) and starts a statement,
+ * the [start, end) range of `callee(args)` (without the `;`), else undefined.
  */
 function plainCallStatement(text: string, starts: number[], line: number, callee: string): [number, number] | undefined {
   let i = starts[line - 1];
-  if (i === undefined) return undefined;
+  if (i === undefined || !startsStatement(text, starts, line)) return undefined;
   while (text[i] === ' ' || text[i] === '\t') i++;
   const start = i;
   if (!text.startsWith(callee, i)) return undefined;
