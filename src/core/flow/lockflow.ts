@@ -19,7 +19,7 @@ import { EXIT } from './cfg';
 import { dependsOn, lastName, rootOf, type ValueClass } from './expr';
 import type { Diagnostic, HeldRange, LockPair, PathStep } from '../model';
 import { heldRanges } from './held';
-import { LOCKED_FLAG, LOCKED_PAGE_ENCODING, VALUE_CALL } from '../locks/catalogue';
+import { LOCKED_FLAG, LOCKED_PAGE_ENCODING, LOCK_ADDRESS_CALLS, LOCK_ADDRESS_FILLS, VALUE_CALL } from '../locks/catalogue';
 
 type Fact = ValueClass | 'T' | 'F';
 
@@ -511,8 +511,11 @@ class LockFlow {
     const t = clone(s);
     // Released through another name of the same object (`folio_unlock(src_folio)`).
     const domain = domainOf(key0);
+    // Another name of a held lock: an alias (`src_folio = folio`), or a pointer this path found
+    // equal to it (`if (ptl != pml) spin_lock_nested(ptl, …)` not taken: ptl is pml).
+    const equal = (e: Entry): boolean => t.facts.get(`?${expr0}==${e.expr}`) === 'T' || t.facts.get(`?${e.expr}==${expr0}`) === 'T';
     const viaAlias = t.locks.has(key0) ? undefined
-      : [...t.locks].find(([k, e]) => k.startsWith(`${domain}:`) && e.status === 'held' && e.aliasNames?.includes(expr0));
+      : [...t.locks].find(([k, e]) => k.startsWith(`${domain}:`) && e.status === 'held' && (e.aliasNames?.includes(expr0) || equal(e)));
     const key = viaAlias ? viaAlias[0] : key0;
     const expr = viaAlias ? viaAlias[1].expr : expr0;
     const k = t.locks.has(key) ? key : t.locks.has(`*:${expr}`) ? `*:${expr}` : key;
@@ -1114,6 +1117,8 @@ class LockFlow {
    */
   private splitReturn(k: string, exits: ReturnState[]): { held: ReturnState; free: ReturnState } | undefined {
     if (this.testsLockState() || this.cfg.lockedVars.size) return undefined;
+    // `if (pml != ptl) spin_unlock(pml)`: released under another name when the two are one lock.
+    if (this.comparedLock(k.slice(k.indexOf(':') + 1))) return undefined;
     const byNode = new Map<number, { held?: ReturnState; free?: ReturnState }>();
     for (const x of exits) {
       const r = x.node.ret;
@@ -1180,6 +1185,18 @@ class LockFlow {
       if (handedByAnnotation.has(lastName(expr).toLowerCase()) || handedByAnnotation.has(domainOf(k))) continue;
       if (split.has(k)) continue;
       const category = this.rootCategory(k, expr);
+      const address = category === 'local' ? this.lockAddressOnly(expr, sites) : undefined;
+      if (address && !sites.some((site) => this.underOwnFlag(site))) {
+        const site = sites[0];
+        this.report(`unheld:${k}:${site.line}`, {
+          ruleId: 'lock/release-unheld', site, lock: expr, key: k,
+          message: `\`${expr}\` is released at line ${sites.map((x) => x.line).join(', ')} on a path where ${this.fn.name}() has not acquired it;`
+            + ` it holds only the address ${address.call}() gives at line ${address.line}, which takes no lock, so no caller holds it`,
+          related: [{ line: address.line, column: 1, message: `\`${expr}\` set by ${address.call}(), which does not lock` }],
+          flow: [{ line: site.line, column: site.column, message: `releases \`${expr}\` without acquiring it on this path` }],
+        });
+        continue;
+      }
       // The function takes this very lock itself, blocking, on a path where it had not touched it:
       // a caller holding it would hang there, so callers do not hold it and this release drops
       // nothing (a deleted or missing acquire). Not when a flag of ours decides which path runs.
@@ -1235,6 +1252,53 @@ class LockFlow {
         flow: [{ line: site.line, column: site.column, message: `releases \`${expr}\` without acquiring it` }],
       });
     }
+  }
+
+  /**
+   * Every value the local lock pointer `v` takes is a lock address from LOCK_ADDRESS_CALLS or
+   * LOCK_ADDRESS_FILLS (`src_ptl = pmd_lockptr(…)`, `pte_offset_map_nolock(…, &src_ptl)`), none from
+   * anything else (a parameter, another call): the first such site, else undefined.
+   */
+  private lockAddressOnly(v: string, sites: Site[]): { call: string; line: number } | undefined {
+    if (!/^[A-Za-z_]\w*$/.test(v) || this.testsLockState()) return undefined;
+    // `if (ptl != pml)`: the function knows the address may be a lock it holds under another name
+    // (`pte_unmap_unlock(start_pte, ptl)` with ptl == pml held as pml). Unless each release sits
+    // right under such a test (`if (new_ptl != old_ptl) spin_unlock(new_ptl)`): there the two differ.
+    const compares = (a?: Atom): boolean => comparesVar(a, v);
+    if (this.comparedLock(v) && !sites.every((site) => compares(this.guardOf(site)?.atom))) return undefined;
+    let first: { call: string; line: number } | undefined;
+    for (const n of this.cfg.nodes) {
+      for (const e of n.events) {
+        if (e.t === 'assign' && e.target === v && e.value !== 'uninit') {
+          const call = /^([A-Za-z_]\w*)\(/.exec(e.rhs ?? '')?.[1];
+          if (!call || !LOCK_ADDRESS_CALLS.includes(call) || e.iter) return undefined;
+          first ??= { call, line: e.line };
+        } else if (e.t === 'call' && e.addrOf.includes(v)) {
+          if (!LOCK_ADDRESS_FILLS.includes(e.name)) return undefined;
+          first ??= { call: e.name, line: e.line };
+        }
+      }
+    }
+    return first;
+  }
+
+  /** Some test compares lock pointer `v` with another (`ptl != pml`): the two may name one lock. */
+  private comparedLock(v: string): boolean {
+    return /^[A-Za-z_]\w*$/.test(v) && this.cfg.nodes.some((n) => comparesVar(n.atom, v));
+  }
+
+  /** The branch right above a lock event (through straight-line code), if any. */
+  private guardOf(site: Site): CfgNode | undefined {
+    let id = this.siteIndex().nodeOf.get(siteKey(site));
+    const preds = this.predecessors();
+    for (let i = 0; i < 8 && id !== undefined; i++) {
+      const ps = preds[id];
+      if (ps.length !== 1) return undefined;
+      const p = this.cfg.nodes[ps[0]];
+      if (p.kind === 'branch') return p;
+      id = p.id;
+    }
+    return undefined;
   }
 
   /** Reports caller splits (see callerSplit) of every caller's lock some return leaves dropped; their keys. */
@@ -1887,6 +1951,11 @@ function refine(s: State, a: Atom, taken: boolean): State {
     if (v) t.facts.set(a.subject, v);
   }
   return t;
+}
+
+/** The test compares `v` with another variable (`ptl != pml`, `new_ptl == old_ptl`). */
+function comparesVar(a: Atom | undefined, v: string): boolean {
+  return a !== undefined && a.vars.includes(v) && a.vars.some((x) => x !== v) && /[=!]=/.test(a.key);
 }
 
 /**

@@ -349,6 +349,15 @@ export const PLAIN_ACCESSORS: string[] = [
   'pte_lockptr', 'pmd_lockptr', 'pud_lockptr', 'huge_pte_lockptr', 'ptlock_ptr',
 ];
 
+/**
+ * Calls that give a lock's address without taking it: as their result (`src_ptl = pmd_lockptr(mm, pmd)`)
+ * or through an out-parameter (`pte_offset_map_nolock(mm, pmd, addr, &ptl)`). A local that holds
+ * only such an address names a lock nobody holds for this function: its caller cannot have taken a
+ * lock whose address it never saw.
+ */
+export const LOCK_ADDRESS_CALLS: string[] = ['pte_lockptr', 'pmd_lockptr', 'pud_lockptr', 'huge_pte_lockptr', 'ptlock_ptr'];
+export const LOCK_ADDRESS_FILLS: string[] = ['pte_offset_map_nolock', 'pte_offset_map_ro_nolock', 'pte_offset_map_rw_nolock'];
+
 /** Calls that compute a number from numbers (`clamp(…)`, `min_t(…)`, `ALIGN(…)`): their result carries no lock state. */
 export const VALUE_CALL: RegExp = /^(?:clamp|clamp_t|clamp_val|min|max|min_t|max_t|min3|max3|ALIGN|ALIGN_DOWN|DIV_ROUND_UP|round_up|round_down|roundup|rounddown|abs|READ_ONCE|atomic_read|atomic_long_read|BIT|BIT_ULL|ilog2|order_base_2)$/;
 
