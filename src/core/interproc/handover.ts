@@ -200,20 +200,25 @@ export class CallIndex {
   }
 
   private climbOnce(d: Def, spec: Spec, cand: UnheldCandidate, depth: number, seen: Set<FunctionSummary>): Verdict {
-    const sites = this.callersOf(d);
+    const direct = this.callersOf(d);
+    // The function itself with no caller in the analysed files is still called from somewhere
+    // (the compiler warns of an unused static): through a name pasted by a macro (`__ATTR_RW(run)`
+    // makes run_store()) or another file that #includes this one. Those callers are hidden ones.
+    const sites = direct?.length === 0 && depth === 0 ? undefined : direct;
     // Hidden callers of a global-lock releaser: an entry point (unlock helpers excepted: start/stop pairs).
     if (!sites && !cand.closing && (this.opts.hiddenAsEntry ?? DEFAULT_HIDDEN_AS_ENTRY)!.includes(cand.root)) {
       return { t: 'free', sites: [] };
     }
     if (!sites) {
       const peers = this.everyoneTakesIt(cand);
-      const hidden = `${d.fn.name}() may be called from places not seen (pointer, macro or export)`;
+      const hidden = direct ? `${d.fn.name}() has no caller in the analysed files (a name pasted by a macro, or an including file)`
+        : `${d.fn.name}() may be called from places not seen (pointer, macro or export)`;
       if (typeof peers === 'string') return { t: 'unknown', why: `${hidden}; ${peers}` };
       if (peers.takers.length >= MIN_TAKERS && (!peers.handed.length || (peers.takers.length >= MIN_TAKERS_WHEN_HANDED && peers.takers.length >= peers.handed.length * TAKERS_PER_HANDED))) return { t: 'free', sites: [], peers };
       return { t: 'unknown', why: `${hidden}; ${peers.takers.length} take it, handed to ${peers.handed.slice(0, 3).map((f) => f.name).join(' ') || 'none'}` };
     }
-    // No callers: an entry point (when we are above the function itself), nothing to say otherwise.
-    if (sites.length === 0) return depth === 0 ? { t: 'unknown', why: 'no callers' } : { t: 'free', sites: [] };
+    // No callers above the function itself: an entry point.
+    if (sites.length === 0) return { t: 'free', sites: [] };
     const evidence: Site[] = [];
     for (const s of sites) {
       const { caller, call } = s;
