@@ -34,3 +34,50 @@ test('the same function taking the lock itself: nothing', async () => {
   assert.deepEqual(a.diagnostics, []);
 });
 
+/**
+ * mm/vmalloc.c: preload_this_cpu_lock(&free_vmap_area_lock, …) returns holding that global, not
+ * the node's busy lock; node_put() drops `vn->busy.lock` it never took, and its only caller
+ * takes and drops that lock itself before the call.
+ */
+const PRELOAD = `
+static DEFINE_SPINLOCK(free_vmap_area_lock);
+struct rb_list { spinlock_t lock; int n; };
+struct vmap_node { struct rb_list busy; int n; };
+
+static void preload_this_cpu_lock(spinlock_t *lock, gfp_t gfp_mask, int node)
+{
+	might_sleep();
+	spin_lock(lock);
+}
+
+static void node_put(struct vmap_node *vn)
+{
+	preload_this_cpu_lock(&free_vmap_area_lock, GFP_KERNEL, 0);
+	vn->n--;
+	spin_unlock(&vn->busy.lock);
+	spin_unlock(&free_vmap_area_lock);
+}
+
+void node_drain(struct vmap_node *vn)
+{
+	spin_lock(&vn->busy.lock);
+	vn->busy.n = 0;
+	spin_unlock(&vn->busy.lock);
+	node_put(vn);
+}
+`;
+
+test('a helper returning another lock held (through `&global`) does not take the released one', async () => {
+  const a = await analyseText('vmalloc.c', PRELOAD);
+  assert.deepEqual(a.diagnostics.map((d) => [d.ruleId, d.line, d.function]), [['lock/release-unheld', 16, 'node_put']]);
+  assert.match(a.diagnostics[0].message, /node_drain\(\) at line 25/);
+});
+
+test('the helper given the released lock itself, or a pointer that may be it: held, nothing reported', async () => {
+  const own = await analyseText('vmalloc.c', PRELOAD.replace('preload_this_cpu_lock(&free_vmap_area_lock, GFP_KERNEL, 0);\n\tvn->n--;',
+    'preload_this_cpu_lock(&vn->busy.lock, GFP_KERNEL, 0);\n\tvn->n--;'));
+  assert.deepEqual(own.diagnostics.filter((d) => d.function === 'node_put' && d.line === 16), []);
+  const ptr = await analyseText('vmalloc.c', PRELOAD.replace('static void node_put(struct vmap_node *vn)', 'static void node_put(struct vmap_node *vn, spinlock_t *l)')
+    .replace('preload_this_cpu_lock(&free_vmap_area_lock,', 'preload_this_cpu_lock(l,').replace('node_put(vn);', 'node_put(vn, &free_vmap_area_lock);'));
+  assert.deepEqual(ptr.diagnostics.filter((d) => d.function === 'node_put' && d.line === 16), []);
+});

@@ -313,6 +313,7 @@ function summarise(o: FunctionOutcome, shape: { fileLocal: boolean; calls: { nam
     catalogued: catalogue.verbs.has(fn.name) || catalogue.consumers.has(fn.name),
     releasesForCaller: releases,
     annotated: o.annotated ?? false, candidates: o.outside?.candidates ?? [], returnsHeld: o.outside?.returnsHeld ?? [],
+    returnsHeldAs: o.outside?.returnsHeldAs ?? [],
     owners: o.outside?.owners ?? { taken: [], handed: [], opened: [] },
     lockHelperCalls: [...new Set(shape.calls.map((c) => c.name).filter((n) => lockHelper(n) && !catalogue.verbs.has(n)))],
   };

@@ -23,7 +23,7 @@
 // The index also answers, for held-at-exit findings, whether a releaser in another
 // file drops the lock for its caller (releasedByCallee).
 import type { Diagnostic, PathStep } from '../model';
-import type { UnheldCandidate } from '../flow/lockflow';
+import type { CalleeRelease, UnheldCandidate } from '../flow/lockflow';
 import { domainOf, releasesHere } from '../flow/lockflow';
 import { lastName } from '../flow/expr';
 import type { FileSummary, FunctionSummary, SummaryCall } from './summary';
@@ -117,7 +117,8 @@ export class CallIndex {
   }
 
   private takesItself(fn: FunctionSummary, spec: Spec): Verdict | undefined {
-    const locker = fn.calls.find((c) => (this.defs.get(c.callee) ?? []).some((x) => x.fn.returnsHeld.some((k) => matches(k, spec))));
+    const locker = fn.calls.find((c) => (this.defs.get(c.callee) ?? [])
+      .some((x) => x.fn.returnsHeld.some((k, i) => matches(k, spec) && mayBe(x.fn.returnsHeldAs[i], c, spec))));
     if (locker) return { t: 'held', why: `${fn.name}() calls ${locker.callee}(), which returns with a lock held` };
     const opaque = fn.lockHelperCalls.find((n) => !this.defs.has(n));
     if (opaque) return { t: 'unknown', why: `${fn.name}() calls ${opaque}(), a lock helper not in the catalogue` };
@@ -264,6 +265,38 @@ function matches(key: string, spec: Spec, globals?: string[], strict = false): b
   if (spec.loose || lastName(expr) === spec.last) return true;
   if (strict || !/^\*?[A-Za-z_]\w*$/.test(expr)) return false;
   return !globals?.includes(key);
+}
+
+/**
+ * May the lock a helper returns holding, named `r` in its caller's terms, be the candidate's
+ * lock at a call with `args`? `preload_this_cpu_lock(&free_vmap_area_lock, …)` returns holding
+ * that global, not `vn->busy.lock`; `lock_cluster(si, off)` returns holding `ci->lock` of its own
+ * local, which only its name links to anything (kept: maybe). Unknown arguments or a bare
+ * candidate (a pointer may point anywhere) are maybes too: "held" only stops a report.
+ */
+function mayBe(r: CalleeRelease | undefined, call: SummaryCall, spec: Spec): boolean {
+  if (!r || spec.loose) return true;
+  if (r.global !== undefined) return bare(r.global) === bare(spec.expr);
+  if (r.param === undefined) return true;
+  const arg = call.args?.[r.param];
+  if (arg === undefined) return true;
+  const mine = lockPath(`${bare(arg)}${r.path ?? ''}`);
+  const theirs = lockPath(spec.expr);
+  // A pointer variable handed over (`lock`, not `&lock`) may point to any lock.
+  if (mine.length < 2 && !call.addrOf?.includes(arg)) return true;
+  // `si` + `->lock` is the caller's `si->lock`; `&free_vmap_area_lock` is that global and no other.
+  if (mine.length < 2 || theirs.length < 2) return mine.join('.') === theirs.join('.');
+  return mine[mine.length - 1] === theirs[theirs.length - 1] && mine[mine.length - 2] === theirs[theirs.length - 2];
+}
+
+/** `&(x)` / `*x` / spaces off: the lock's spelling to compare. */
+function bare(x: string): string {
+  return x.replace(/\s+/g, '').replace(/^&/, '').replace(/^\((.*)\)$/, '$1');
+}
+
+/** The names along a lock expression: `vn->busy.lock` → ['vn', 'busy', 'lock']. */
+function lockPath(x: string): string[] {
+  return bare(x).replace(/\[[^\]]*\]/g, '').split(/->|\./);
 }
 
 function diagnostic(file: FileSummary, fn: FunctionSummary, cand: UnheldCandidate, sites: Site[], peers?: Peers): Diagnostic {
