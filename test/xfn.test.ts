@@ -81,3 +81,60 @@ test('the helper given the released lock itself, or a pointer that may be it: he
     .replace('preload_this_cpu_lock(&free_vmap_area_lock,', 'preload_this_cpu_lock(l,').replace('node_put(vn);', 'node_put(vn, &free_vmap_area_lock);'));
   assert.deepEqual(ptr.diagnostics.filter((d) => d.function === 'node_put' && d.line === 16), []);
 });
+
+/** mm/swapfile.c: swapon() holds the inode lock (an rwsem, through inode_lock()) around setup_swap_info(). */
+const SWAPON = `
+static DEFINE_SPINLOCK(swap_lock);
+
+static void setup_swap_info(struct swap_info_struct *si)
+{
+	si->flags |= SWP_WRITEOK;
+	spin_unlock(&swap_lock);
+}
+
+int swapon_setup(struct file *file, struct swap_info_struct *si)
+{
+	struct inode *inode = file->f_mapping->host;
+
+	inode_lock(inode);
+	setup_swap_info(si);
+	inode_unlock(inode);
+	return 0;
+}
+`;
+
+test('a caller calling a known outside lock helper of another domain (inode_lock: rwsem) does not hold a spinlock through it', async () => {
+  const a = await analyseText('swapfile.c', SWAPON);
+  assert.deepEqual(a.diagnostics.map((d) => [d.ruleId, d.line, d.function]), [['lock/release-unheld', 7, 'setup_swap_info']]);
+});
+
+test('an unknown outside lock helper in the caller still stops the search', async () => {
+  const a = await analyseText('swapfile.c', SWAPON.replace(/inode_(un)?lock\(inode\)/g, 'swap_$1lock_all(inode)'));
+  assert.deepEqual(a.diagnostics, []);
+});
+
+/** fs/gfs2/quota.c: lockref_put_or_lock() returns 0 holding the lockref's spinlock. */
+const LOCKREF = `
+struct gfs2_quota_data { struct lockref qd_lockref; int n; };
+
+static void qd_put(struct gfs2_quota_data *qd)
+{
+	if (lockref_put_or_lock(&qd->qd_lockref))
+		return;
+	qd->qd_lockref.count = 0;
+	spin_unlock(&qd->qd_lockref.lock);
+}
+
+static void qd_drop(struct gfs2_quota_data *qd)
+{
+	spin_lock(&qd->qd_lockref.lock);
+	qd->n--;
+	spin_unlock(&qd->qd_lockref.lock);
+	qd_put(qd);
+}
+`;
+
+test('lockref_put_or_lock() counts as a lock helper that may take the released lock: nothing reported', async () => {
+  const a = await analyseText('quota.c', LOCKREF);
+  assert.deepEqual(a.diagnostics, []);
+});

@@ -26,6 +26,7 @@ import type { Diagnostic, PathStep } from '../model';
 import type { CalleeRelease, UnheldCandidate } from '../flow/lockflow';
 import { domainOf, releasesHere } from '../flow/lockflow';
 import { lastName } from '../flow/expr';
+import { HELPER_DOMAINS } from '../locks/helpers';
 import type { FileSummary, FunctionSummary, SummaryCall } from './summary';
 
 const MAX_DEPTH = 5;
@@ -120,7 +121,8 @@ export class CallIndex {
     const locker = fn.calls.find((c) => (this.defs.get(c.callee) ?? [])
       .some((x) => x.fn.returnsHeld.some((k, i) => matches(k, spec) && mayBe(x.fn.returnsHeldAs[i], c, spec))));
     if (locker) return { t: 'held', why: `${fn.name}() calls ${locker.callee}(), which returns with a lock held` };
-    const opaque = fn.lockHelperCalls.find((n) => !this.defs.has(n));
+    // An unseen helper whose locks are known (HELPER_DOMAINS) matters only for a lock of its domains.
+    const opaque = fn.lockHelperCalls.find((n) => !this.defs.has(n) && (HELPER_DOMAINS.get(n)?.includes(spec.domain) ?? true));
     if (opaque) return { t: 'unknown', why: `${fn.name}() calls ${opaque}(), a lock helper not in the catalogue` };
     return undefined;
   }
