@@ -138,3 +138,31 @@ test('lockref_put_or_lock() counts as a lock helper that may take the released l
   const a = await analyseText('quota.c', LOCKREF);
   assert.deepEqual(a.diagnostics, []);
 });
+
+/** A global lock dropped six static calls below an exported entry point (mm/vmscan.c reclaim depth). */
+const DEEP = `
+static DEFINE_SPINLOCK(deep_lock);
+static int deep_count;
+
+static void level0(void)
+{
+	deep_count--;
+	spin_unlock(&deep_lock);
+}
+${[1, 2, 3, 4, 5, 6].map((i) => `
+static void level${i}(int n)
+{
+	if (n)
+		level${i - 1}(${i === 1 ? '' : 'n - 1'});
+}`).join('\n')}
+
+void deep_entry(int n)
+{
+	level6(n);
+}
+`;
+
+test('callers climbed through seven levels: a global lock no level holds is reported', async () => {
+  const a = await analyseText('deep.c', DEEP);
+  assert.deepEqual(a.diagnostics.map((d) => [d.ruleId, d.line, d.function]), [['lock/release-unheld', 8, 'level0']]);
+});
