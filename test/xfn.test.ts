@@ -166,3 +166,47 @@ test('callers climbed through seven levels: a global lock no level holds is repo
   const a = await analyseText('deep.c', DEEP);
   assert.deepEqual(a.diagnostics.map((d) => [d.ruleId, d.line, d.function]), [['lock/release-unheld', 8, 'level0']]);
 });
+
+/**
+ * mm/hugetlb.c: gather_surplus_pages() is __must_hold(&hugetlb_lock) and drops it around its
+ * allocations; a function it calls there that releases hugetlb_lock drops what nobody holds.
+ */
+const SURPLUS = `
+static DEFINE_SPINLOCK(hugetlb_lock);
+static long surplus;
+
+static void account_surplus(long n)
+{
+	surplus += n;
+	spin_unlock(&hugetlb_lock);
+}
+
+static int gather_surplus_pages(long delta)
+	__must_hold(&hugetlb_lock)
+{
+	spin_unlock(&hugetlb_lock);
+	account_surplus(delta);
+	spin_lock(&hugetlb_lock);
+	return 0;
+}
+
+int hugetlb_acct_memory(long delta)
+{
+	int ret;
+
+	spin_lock(&hugetlb_lock);
+	ret = gather_surplus_pages(delta);
+	spin_unlock(&hugetlb_lock);
+	return ret;
+}
+`;
+
+test('an annotated caller that dropped the lock by name before the call does not hold it there', async () => {
+  const a = await analyseText('hugetlb.c', SURPLUS);
+  assert.deepEqual(a.diagnostics.map((d) => [d.ruleId, d.line, d.function]), [['lock/release-unheld', 8, 'account_surplus']]);
+});
+
+test('an annotated caller that keeps the lock over the call: nothing', async () => {
+  const a = await analyseText('hugetlb.c', SURPLUS.replace('\tspin_unlock(&hugetlb_lock);\n\taccount_surplus(delta);\n\tspin_lock(&hugetlb_lock);', '\taccount_surplus(delta);'));
+  assert.deepEqual(a.diagnostics, []);
+});

@@ -232,11 +232,15 @@ export class CallIndex {
       const { caller, call } = s;
       if (!call.held || !call.released) return { t: 'unknown', why: `lock state unknown at ${caller.name}():${call.line}` };
       if (call.held.some((k) => matches(k, spec, call.globals))) return { t: 'held', why: `held at ${caller.name}():${call.line}` };
-      if (caller.annotated) return { t: 'unknown', why: `${caller.name}() is annotated` };
+      const dropped = call.released.some((k) => matches(k, spec, undefined, true));
+      // An annotated caller may hold the lock under the annotation's spelling (`__must_hold(RCU)`); one that has
+      // dropped it by this very name before the call (`gather_surplus_pages()` __must_hold(&hugetlb_lock)
+      // unlocks around its allocations) does not hold it there.
+      if (caller.annotated && !dropped) return { t: 'unknown', why: `${caller.name}() is annotated` };
       // `start_report(); … end_report();`: a callee of the caller took the lock for it.
       const taken = this.takesItself(caller, spec);
       if (taken) return taken;
-      if (call.released.some((k) => matches(k, spec, undefined, true)) || caller.acquired.some((k) => matches(k, spec, undefined, true))) {
+      if (dropped || caller.acquired.some((k) => matches(k, spec, undefined, true))) {
         evidence.push(s);
         continue;
       }
