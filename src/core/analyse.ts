@@ -11,6 +11,7 @@ import { scanReferences, type NameUse } from './parse/refs';
 import { lineOf, lineStarts } from './parse/lines';
 import type { FileSummary, FunctionSummary, SummaryCall } from './interproc/summary';
 import { CallIndex } from './interproc/handover';
+import { HELPER_DOMAINS } from './locks/helpers';
 import { migrationPass, spansOf } from './migrate/file';
 import { classify } from './migrate/classify';
 import type { FileFacts } from './migrate/facts';
@@ -313,8 +314,9 @@ function summarise(o: FunctionOutcome, shape: { fileLocal: boolean; calls: { nam
     catalogued: catalogue.verbs.has(fn.name) || catalogue.consumers.has(fn.name),
     releasesForCaller: releases,
     annotated: o.annotated ?? false, candidates: o.outside?.candidates ?? [], returnsHeld: o.outside?.returnsHeld ?? [],
+    returnsHeldAs: o.outside?.returnsHeldAs ?? [],
     owners: o.outside?.owners ?? { taken: [], handed: [], opened: [] },
-    lockHelperCalls: [...new Set(shape.calls.map((c) => c.name).filter((n) => lockHelper(n) && !catalogue.verbs.has(n)))],
+    lockHelperCalls: [...new Set(shape.calls.map((c) => c.name).filter((n) => (lockHelper(n) || HELPER_DOMAINS.has(n)) && !catalogue.verbs.has(n)))],
   };
 }
 

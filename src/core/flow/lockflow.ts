@@ -126,8 +126,10 @@ export interface CalleeRelease { domain: string; param?: number; path?: string; 
 /** Lock state at one call of another function: keys held, and keys released, on some path reaching it. */
 export interface CallLocks {
   callee: string; line: number; held: string[]; released: string[];
-  /** The call's arguments, kept only where a lock is held (to name what a callee releases). */
+  /** The call's arguments (to name what a callee releases, or returns holding, in the caller's terms). */
   args?: string[];
+  /** The arguments written `&x` (normalised like args): `x` is then the object itself, not a pointer that may point anywhere. */
+  addrOf?: string[];
   /** Held keys that name a global by a bare identifier (`mutex:damon_lock`): one object, not any lock of the kind. */
   globals?: string[];
 }
@@ -150,6 +152,8 @@ export interface OutsideView {
   candidates: UnheldCandidate[];
   /** Keys this function acquired and still holds on some return (it locks for its caller). */
   returnsHeld: string[];
+  /** returnsHeld[i] in the caller's terms (a parameter and path, or a global), as for callerReleases. */
+  returnsHeldAs: CalleeRelease[];
   /**
    * Owner keys (see ownerKeys) of the locks this function takes unconditionally, and of those
    * its caller hands it: released without being taken here, asserted held
@@ -286,6 +290,7 @@ class LockFlow {
     this.checkExits();
     const split = this.checkCallerSplits();
     this.checkUnheldReleases(split);
+    const returnsHeld = this.returnsHeld();
     return {
       pairs: this.pairList(), diagnostics: [...this.diags.values()],
       firm: [...this.firm].map((id) => this.diags.get(id)!),
@@ -295,7 +300,8 @@ class LockFlow {
         calls: [...this.callLocks.values()],
         acquired: [...this.acquiredAlways],
         candidates: this.candidates,
-        returnsHeld: this.returnsHeld(),
+        returnsHeld,
+        returnsHeldAs: returnsHeld.map((k) => this.callerTerms(k, k.slice(domainOf(k).length + 1))),
         owners: {
           taken: [...new Set([...this.acquiredAlways].flatMap((k) => this.ownerKeys(k)))],
           // Returning with a lock held hands it to a caller just as releasing an untaken one takes it from one.
@@ -1441,16 +1447,21 @@ class LockFlow {
     for (const { s: st } of this.returnStates()) {
       for (const [k, e] of st.locks) {
         if (e.status !== 'released' || !(e.callersDropped || e.fromNothing) || e.byCallee || out.has(k)) continue;
-        const domain = domainOf(k);
-        const root = rootOf(e.expr);
-        const param = root && !e.expr.startsWith('*') ? this.cfg.params.indexOf(root) : -1;
-        const path = param >= 0 ? e.expr.slice(root!.length) : '';
-        const category = this.rootCategory(k, e.expr);
-        out.set(k, param >= 0 && (path === '' || /^(->|\.)/.test(path)) ? { domain, param, path }
-          : category === 'global' || category === 'scope' ? { domain, global: e.expr } : { domain });
+        out.set(k, this.callerTerms(k, e.expr));
       }
     }
     return [...out.values()];
+  }
+
+  /** Lock `key` (spelt `expr` here) as a caller names it: argument `param` plus `path`, a global, or only its domain. */
+  private callerTerms(key: string, expr: string): CalleeRelease {
+    const domain = domainOf(key);
+    const root = rootOf(expr);
+    const param = root && !expr.startsWith('*') ? this.cfg.params.indexOf(root) : -1;
+    const path = param >= 0 ? expr.slice(root!.length) : '';
+    const category = this.rootCategory(key, expr);
+    return param >= 0 && (path === '' || /^(->|\.)/.test(path)) ? { domain, param, path }
+      : category === 'global' || category === 'scope' ? { domain, global: expr } : { domain };
   }
 
   private releasesSomewhere(key: string): boolean {
@@ -1489,14 +1500,13 @@ class LockFlow {
   private noteCall(s: State, e: Extract<Event, { t: 'call' }>): void {
     const id = `${e.line}:${e.name}`;
     let c = this.callLocks.get(id);
-    if (!c) { c = { callee: e.name, line: e.line, held: [], released: [] }; this.callLocks.set(id, c); }
+    if (!c) { c = { callee: e.name, line: e.line, held: [], released: [], args: e.args, ...(e.addrOf.length ? { addrOf: e.addrOf } : {}) }; this.callLocks.set(id, c); }
     for (const [k, entry] of s.locks) {
       if (entry.byHelper) continue;
       // A callee that may have dropped it (`byCallee`) may as well not have: still held, for callees' sake.
       const held = entry.status === 'held' || entry.byCallee === true;
       const list = held ? c.held : c.released;
       if (!list.includes(k)) list.push(k);
-      if (held) c.args ??= e.args;
       if (held && /^[A-Za-z_]\w*$/.test(entry.expr) && this.rootCategory(k, entry.expr) === 'global') {
         c.globals ??= [];
         if (!c.globals.includes(k)) c.globals.push(k);

@@ -24,6 +24,8 @@ export interface FunctionSummary {
   releasesForCaller: CalleeRelease[];
   /** Lock keys it acquires and still holds on some return: it locks for its caller. */
   returnsHeld: string[];
+  /** returnsHeld[i] in the caller's terms: through which argument (and path) or global the lock comes back held. */
+  returnsHeldAs: CalleeRelease[];
   /** Owner keys of the locks it takes itself, of those its callers hand it, and of those it leaves held (lockflow ownerKeys). */
   owners: { taken: string[]; handed: string[]; opened: string[] };
 }
