@@ -19,7 +19,7 @@ import { EXIT } from './cfg';
 import { dependsOn, lastName, rootOf, type ValueClass } from './expr';
 import type { Diagnostic, HeldRange, LockPair, PathStep } from '../model';
 import { heldRanges } from './held';
-import { LOCKED_FLAG, LOCKED_PAGE_ENCODING, VALUE_CALL } from '../locks/catalogue';
+import { LINK_FIELD, LOCKED_FLAG, LOCKED_PAGE_ENCODING, VALUE_CALL } from '../locks/catalogue';
 
 type Fact = ValueClass | 'T' | 'F';
 
@@ -954,11 +954,26 @@ class LockFlow {
     for (const [k, e] of s.locks) {
       if (e.status !== 'held' || e.parked) continue;
       const root = rootOf(e.expr);
-      if (!root || !args.some((a) => a === root || a === e.expr || a.startsWith(`${root}->`) || a.startsWith(`${root}.`))) continue;
+      if (!root || !args.some((a) => a === root || a === e.expr || (a.startsWith(`${root}->`) || a.startsWith(`${root}.`)) && this.linksObject(e.expr, root, a, args))) continue;
       t ??= clone(s);
       t.locks.set(k, { ...e, parked: true });
     }
     return t ?? s;
+  }
+
+  /**
+   * Does a call given `arg`, a field of the object `root` whose lock `expr` is held, get the object?
+   * For a lock that is the object itself (`folio`), any field does (`&folio->lru`). For a lock in a
+   * field of it (`vn->busy.lock`), only a field that links the object somewhere (LINK_FIELD: a list
+   * node, a work item) given with a place outside the object: the tree root beside the lock
+   * (`&vn->busy.root`) is what the lock guards.
+   */
+  private linksObject(expr: string, root: string, arg: string, args: string[]): boolean {
+    if (expr === root) return true;
+    const field = /^[A-Za-z_]\w*(?:->|\.)([A-Za-z_]\w*)$/.exec(arg)?.[1];
+    // …and somewhere else to link it to: `list_replace_init(&vn->lazy.head, &vn->purge_list)` moves
+    // entries between two lists of the object, which stays put.
+    return field !== undefined && LINK_FIELD.test(field) && args.some((b) => !dependsOn(b, root));
   }
 
   /**
