@@ -19,7 +19,7 @@ import { EXIT } from './cfg';
 import { dependsOn, lastName, rootOf, type ValueClass } from './expr';
 import type { Diagnostic, HeldRange, LockPair, PathStep } from '../model';
 import { heldRanges } from './held';
-import { LINK_FIELD, LOCKED_FLAG, LOCKED_PAGE_ENCODING, VALUE_CALL } from '../locks/catalogue';
+import { LINK_FIELD, LOCKED_FLAG, LOCKED_PAGE_ENCODING, OBJECT_MEASURE, VALUE_CALL } from '../locks/catalogue';
 
 type Fact = ValueClass | 'T' | 'F';
 
@@ -779,7 +779,7 @@ class LockFlow {
     if (rhs && !/^[A-Za-z_]\w*$/.test(target)) {
       for (const [k, e] of t.locks) {
         const root = rootOf(e.expr);
-        if (e.status === 'held' && root && dependsOn(rhs, root)) t.locks.set(k, { ...e, parked: true });
+        if (e.status === 'held' && root && storesObject(rhs, root)) t.locks.set(k, { ...e, parked: true });
       }
     }
     for (const [k, e] of t.locks) {
@@ -945,7 +945,7 @@ class LockFlow {
     if (!root || !/^[A-Za-z_]\w*$/.test(root)) return false;
     this.storedValues ??= this.cfg.nodes.flatMap((n) => n.events.flatMap((e) =>
       e.t === 'assign' && e.rhs && !e.target.startsWith('$') && !/^[A-Za-z_]\w*$/.test(e.target) ? [e.rhs] : []));
-    return this.storedValues.some((v) => dependsOn(v, root));
+    return this.storedValues.some((v) => storesObject(v, root));
   }
 
   /** A held object given to a call that may keep it (`list_add(&folio->lru, &l)`, `batch_add(b, folio)`). */
@@ -1826,6 +1826,16 @@ function signature(s: State): string {
   // A held object put somewhere and one put nowhere stay apart: a loop that leaves right after a
   // turn that put it nowhere loses it (see lostAtExit), whatever the turns that parked it did.
   return [...s.locks].map(([k, e]) => `${k}=${e.status === 'held' ? (e.depth ? 'H2' : e.parked ? 'HP' : 'H') : 'R'}`).sort().join('|');
+}
+
+/**
+ * Does storing `rhs` keep the object named `root` (`batch[n++] = folio`)? Not when it only reads a
+ * measure of it (OBJECT_MEASURE: `cc->nr_migratepages += folio_nr_pages(folio)`).
+ */
+function storesObject(rhs: string, root: string): boolean {
+  if (!dependsOn(rhs, root)) return false;
+  const rest = rhs.replace(/\b([A-Za-z_]\w*)\(([A-Za-z_]\w*)\)/g, (m, f: string, x: string) => x === root && OBJECT_MEASURE.test(f) ? '0' : m);
+  return dependsOn(rest, root);
 }
 
 function killFacts(s: State, target: string): void {

@@ -374,6 +374,12 @@ export const READ_ONLY_CALL: RegExp = new RegExp([
 export const KEEPS_ALONE: RegExp = /(?:^|_)(?:add|insert|store|enqueue|queue|push|putback|attach|link|hash|register|defer)(?:_|$)|^lru_cache_/;
 
 /**
+ * Calls that read a measure of an object, not the object: what they return (`folio_nr_pages(folio)`)
+ * stored somewhere (`cc->nr_migratepages += folio_nr_pages(folio)`) does not keep the object there.
+ */
+export const OBJECT_MEASURE: RegExp = /_nr_pages$|_nr$|^nr_|_size$|_order$|_count$|_flags$|^(?:folio|page)_test_\w+$/;
+
+/**
  * Fields that link their object into something else: a list or tree node, a work item, an RCU head;
  * or that end its life: a reference count (`kref_put(&vma_lock->refs, release)`, whose release
  * function may take the object and its lock over).
