@@ -1868,7 +1868,8 @@ function valueOf(s: State, subject: string): Fact | undefined {
   const f = s.facts.get(subject);
   if (f) return f;
   for (const e of s.locks.values()) {
-    if (e.status === 'held' && !e.fromCaller && (e.expr === subject || e.resultVar === subject)) {
+    // A lost lock's name (see assign) denotes another object now: `while ((folio = next(…)))` may end.
+    if (e.status === 'held' && !e.fromCaller && !e.lost && (e.expr === subject || e.resultVar === subject)) {
       // A held lock's pointer (`ptl` from pmd_lock) is not NULL.
       if (e.expr === subject || !e.resultVar?.startsWith('$')) return 'nonzero';
     }
