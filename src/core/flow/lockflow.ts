@@ -19,7 +19,7 @@ import { EXIT } from './cfg';
 import { dependsOn, lastName, rootOf, type ValueClass } from './expr';
 import type { Diagnostic, HeldRange, LockPair, PathStep } from '../model';
 import { heldRanges } from './held';
-import { LOCKED_FLAG, LOCKED_PAGE_ENCODING, LOCK_ADDRESS_CALLS, LOCK_ADDRESS_FILLS, VALUE_CALL } from '../locks/catalogue';
+import { LINK_FIELD, LOCKED_FLAG, LOCKED_PAGE_ENCODING, LOCK_ADDRESS_CALLS, LOCK_ADDRESS_FILLS, OBJECT_MEASURE, VALUE_CALL } from '../locks/catalogue';
 
 type Fact = ValueClass | 'T' | 'F';
 
@@ -219,6 +219,8 @@ class LockFlow {
   private readonly locals: Set<string>;
   /** Acquire sites whose lock the function stopped naming while held: ownership passed elsewhere. */
   private readonly handedOff = new Set<string>();
+  /** Acquire sites handed off other than by overwriting the name of an object put somewhere (see lostAtExit). */
+  private readonly handedOffUnparked = new Set<string>();
   /** Caller-visible places this function stored a lock pointer into (`pvmw->ptl = pte_lockptr(…)`). */
   private readonly storedOut = new Set<string>();
   /** Keys whose state a lock helper made us forget somewhere (`gfs2_freeze_unlock(sdp)`). */
@@ -786,7 +788,7 @@ class LockFlow {
     if (rhs && !/^[A-Za-z_]\w*$/.test(target)) {
       for (const [k, e] of t.locks) {
         const root = rootOf(e.expr);
-        if (e.status === 'held' && root && dependsOn(rhs, root)) t.locks.set(k, { ...e, parked: true });
+        if (e.status === 'held' && root && storesObject(rhs, root)) t.locks.set(k, { ...e, parked: true });
       }
     }
     for (const [k, e] of t.locks) {
@@ -820,6 +822,7 @@ class LockFlow {
           continue;
         }
         for (const a of e.acquires) this.handedOff.add(siteKey(a));
+        if (!e.parked) for (const a of e.acquires) this.handedOffUnparked.add(siteKey(a));
       }
       // Still named another way (`fsn_mark = new_fsn_mark; new_fsn_mark = NULL;`): it goes by that name now.
       const other = e.status === 'held' ? e.aliasNames?.find((n) => !dependsOn(n, target) && !n.includes('(')) : undefined;
@@ -827,7 +830,7 @@ class LockFlow {
       t.locks.delete(k);
       if (renamed && !t.locks.has(renamed)) {
         // As trusted as a hand-off at the exits (rcu_force_quiescent_state()'s rnp_old walk).
-        for (const a of e.acquires) this.handedOff.add(siteKey(a));
+        for (const a of e.acquires) { this.handedOff.add(siteKey(a)); this.handedOffUnparked.add(siteKey(a)); }
         t.locks.set(renamed, { ...e, expr: other!, aliasNames: e.aliasNames!.filter((n) => n !== other && !dependsOn(n, target)) });
         continue;
       }
@@ -916,6 +919,31 @@ class LockFlow {
   }
 
   /**
+   * A loop left right after a turn that put its locked object nowhere (`if (busy(folio)) continue;`
+   * then `i < nr` fails): the next turn would have overwritten the object's only name and lost the
+   * lock (see assign), so a hand-off of the same acquire on the turns that parked their object does
+   * not excuse this one. Only when every hand-off of the acquire was such a turn (not a rename,
+   * `rnp_old = rnp`, nor a callee taking it over), for a local whose name the loop overwrites on a
+   * cycle through every acquire, under the conditions of the lost rule (an iterator's turn: a loop
+   * that drops the lock on another way round).
+   */
+  private lostAtExit(k: string, e: Entry): boolean {
+    if (e.parked || e.fromCaller || e.guard || e.escaped || e.acquires.length === 0 || e.aliasNames?.length) return false;
+    if (e.acquires.some((a) => this.handedOffUnparked.has(siteKey(a)))) return false;
+    if (/^[A-Za-z_]\w*$/.test(e.expr) && domainOf(k) === 'spin') return false;
+    const root = rootOf(e.expr);
+    if (!root || !this.locals.has(root)) return false;
+    const idx = this.siteIndex();
+    return e.acquires.every((a) => {
+      const id = idx.nodeOf.get(siteKey(a));
+      if (id === undefined) return false;
+      const from = this.reach(id);
+      return this.cfg.nodes.some((n) => from[n.id] === 1 && this.reach(n.id)[id] === 1
+        && n.events.some((x) => x.t === 'assign' && x.target === root && (!x.iter || this.droppedEachTurn(k, e.acquires))));
+    });
+  }
+
+  /**
    * The object is put into an array or a field somewhere in this function (`pages_disk[i] = pg;
    * lock_page(pg);`): locked after it was stored, it is already kept there, so overwriting its name
    * is a hand-off as for an object stored after locking (see assign). Flow-insensitive: a store
@@ -926,7 +954,7 @@ class LockFlow {
     if (!root || !/^[A-Za-z_]\w*$/.test(root)) return false;
     this.storedValues ??= this.cfg.nodes.flatMap((n) => n.events.flatMap((e) =>
       e.t === 'assign' && e.rhs && !e.target.startsWith('$') && !/^[A-Za-z_]\w*$/.test(e.target) ? [e.rhs] : []));
-    return this.storedValues.some((v) => dependsOn(v, root));
+    return this.storedValues.some((v) => storesObject(v, root));
   }
 
   /** A held object given to a call that may keep it (`list_add(&folio->lru, &l)`, `batch_add(b, folio)`). */
@@ -935,11 +963,26 @@ class LockFlow {
     for (const [k, e] of s.locks) {
       if (e.status !== 'held' || e.parked) continue;
       const root = rootOf(e.expr);
-      if (!root || !args.some((a) => a === root || a === e.expr || a.startsWith(`${root}->`) || a.startsWith(`${root}.`))) continue;
+      if (!root || !args.some((a) => a === root || a === e.expr || (a.startsWith(`${root}->`) || a.startsWith(`${root}.`)) && this.linksObject(e.expr, root, a, args))) continue;
       t ??= clone(s);
       t.locks.set(k, { ...e, parked: true });
     }
     return t ?? s;
+  }
+
+  /**
+   * Does a call given `arg`, a field of the object `root` whose lock `expr` is held, get the object?
+   * For a lock that is the object itself (`folio`), any field does (`&folio->lru`). For a lock in a
+   * field of it (`vn->busy.lock`), only a field that links the object somewhere (LINK_FIELD: a list
+   * node, a work item) given with a place outside the object: the tree root beside the lock
+   * (`&vn->busy.root`) is what the lock guards.
+   */
+  private linksObject(expr: string, root: string, arg: string, args: string[]): boolean {
+    if (expr === root) return true;
+    const field = /^[A-Za-z_]\w*(?:->|\.)([A-Za-z_]\w*)$/.exec(arg)?.[1];
+    // …and somewhere else to link it to: `list_replace_init(&vn->lazy.head, &vn->purge_list)` moves
+    // entries between two lists of the object, which stays put.
+    return field !== undefined && LINK_FIELD.test(field) && args.some((b) => !dependsOn(b, root));
   }
 
   /**
@@ -978,7 +1021,7 @@ class LockFlow {
       // The callee may or may not have dropped it (`do_vmi_munmap(…, unlock)`, an error path of
       // hugetlb_no_page()): a later release of it here is neither a double nor an unheld release.
       t.locks.set(k, maybeDropped(entry));
-      for (const a of entry.acquires) this.handedOff.add(siteKey(a));
+      for (const a of entry.acquires) { this.handedOff.add(siteKey(a)); this.handedOffUnparked.add(siteKey(a)); }
     }
     return t ?? s;
   }
@@ -1073,7 +1116,7 @@ class LockFlow {
         // `pvmw->ptl = *ptlp; spin_lock(pvmw->ptl); return true;` (map_pte()): locked for the caller.
         if (e.stored && e.acquires.every((a) => this.lastBeforeTrue.has(siteKey(a)))) return false;
         // Handed off on another path (put in a list and overwritten), unless this path lost it.
-        if (!e.lost && e.acquires.some((a) => this.handedOff.has(siteKey(a)))) return false;
+        if (!e.lost && e.acquires.some((a) => this.handedOff.has(siteKey(a))) && !this.lostAtExit(k, e)) return false;
         const r = x.node.ret;
         if (r?.hasLockCall) return false;
         // `return VM_FAULT_LOCKED`, `ret |= VM_FAULT_LOCKED`: the caller is told it gets the lock.
@@ -1854,7 +1897,19 @@ function withStep(s: State, step: PathStep): State {
 
 function signature(s: State): string {
   if (s.locks.size === 0) return '';
-  return [...s.locks].map(([k, e]) => `${k}=${e.status === 'held' ? (e.depth ? 'H2' : 'H') : 'R'}`).sort().join('|');
+  // A held object put somewhere and one put nowhere stay apart: a loop that leaves right after a
+  // turn that put it nowhere loses it (see lostAtExit), whatever the turns that parked it did.
+  return [...s.locks].map(([k, e]) => `${k}=${e.status === 'held' ? (e.depth ? 'H2' : e.parked ? 'HP' : 'H') : 'R'}`).sort().join('|');
+}
+
+/**
+ * Does storing `rhs` keep the object named `root` (`batch[n++] = folio`)? Not when it only reads a
+ * measure of it (OBJECT_MEASURE: `cc->nr_migratepages += folio_nr_pages(folio)`).
+ */
+function storesObject(rhs: string, root: string): boolean {
+  if (!dependsOn(rhs, root)) return false;
+  const rest = rhs.replace(/\b([A-Za-z_]\w*)\(([A-Za-z_]\w*)\)/g, (m, f: string, x: string) => x === root && OBJECT_MEASURE.test(f) ? '0' : m);
+  return dependsOn(rest, root);
 }
 
 function killFacts(s: State, target: string): void {
@@ -1887,7 +1942,8 @@ function valueOf(s: State, subject: string): Fact | undefined {
   const f = s.facts.get(subject);
   if (f) return f;
   for (const e of s.locks.values()) {
-    if (e.status === 'held' && !e.fromCaller && (e.expr === subject || e.resultVar === subject)) {
+    // A lost lock's name (see assign) denotes another object now: `while ((folio = next(…)))` may end.
+    if (e.status === 'held' && !e.fromCaller && !e.lost && (e.expr === subject || e.resultVar === subject)) {
       // A held lock's pointer (`ptl` from pmd_lock) is not NULL.
       if (e.expr === subject || !e.resultVar?.startsWith('$')) return 'nonzero';
     }

@@ -383,6 +383,23 @@ export const READ_ONLY_CALL: RegExp = new RegExp([
 export const KEEPS_ALONE: RegExp = /(?:^|_)(?:add|insert|store|enqueue|queue|push|putback|attach|link|hash|register|defer)(?:_|$)|^lru_cache_/;
 
 /**
+ * Calls that read a measure of an object, not the object: what they return (`folio_nr_pages(folio)`)
+ * stored somewhere (`cc->nr_migratepages += folio_nr_pages(folio)`) does not keep the object there.
+ */
+export const OBJECT_MEASURE: RegExp = /_nr_pages$|_nr$|^nr_|_size$|_order$|_count$|_flags$|^(?:folio|page)_test_\w+$/;
+
+/**
+ * Fields that link their object into something else: a list or tree node, a work item, an RCU head;
+ * or that end its life: a reference count (`kref_put(&vma_lock->refs, release)`, whose release
+ * function may take the object and its lock over).
+ * A call given one of them (`list_add(&vb->free_list, &l)`, `queue_work(wq, &x->work)`) may keep the
+ * object, so a lock held in a field of it (`x->lock`) goes with it. Any other field
+ * (`__find_vmap_area(addr, &vn->busy.root)`, `atomic_inc(&x->count)`) is data the lock guards, used
+ * in place: the object stays where it is, and overwriting its name later loses the lock.
+ */
+export const LINK_FIELD: RegExp = /(?:^|_)(?:lru|list|node|entry|link|links|chain|hash|head|item|work|dwork|rcu|timer|kobj|ref|refs|refcount|kref|usage)$/;
+
+/**
  * Calls that take a lock and call a function of theirs with it held, which releases it
  * (`kref_put_mutex(&sp->ref, syncpt_release, &host->lock)`): the lock goes to that function.
  * `lock` is the index of the lock argument.
