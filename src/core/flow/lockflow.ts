@@ -188,7 +188,7 @@ function closingName(name: string): boolean {
 }
 
 /** Parameter types that are plain values (a flag, a count), not objects. */
-const SCALAR_TYPE = /^(?:const )?(?:bool|_Bool|int|unsigned|unsigned int|long|unsigned long|u8|u16|u32|u64|s8|s16|s32|s64|size_t|gfp_t|fgf_t)$/;
+const SCALAR_TYPE = /^(?:const )?(?:(?:un)?signed )?(?:bool|_Bool|char|short|int|long|long long|unsigned|signed|short int|long int|(?:__)?[us](?:8|16|32|64)|u_(?:char|short|int|long)|\w+_t)$/;
 
 /** Local flags that carry lock state across calls: `locked`, `mmap_locked`, `unlocked`. */
 const LOCK_FLAG = /^(\w+_)?(un)?lock(ed)?$|^\w*locked$|^\w*held$/;
@@ -1234,7 +1234,9 @@ class LockFlow {
       if (handedByAnnotation.has(lastName(expr).toLowerCase()) || handedByAnnotation.has(domainOf(k))) continue;
       if (split.has(k)) continue;
       const category = this.rootCategory(k, expr);
-      const address = category === 'local' ? this.lockAddressOnly(expr, sites) : undefined;
+      // An unlock helper may recompute the address of a lock its caller took (`pmd_lockptr(mm, pmd)`
+      // names the very lock `pmd_lock(mm, pmd)` took): only other functions are judged.
+      const address = category === 'local' && !closing && this.takesOtherOfDomain(k) ? this.lockAddressOnly(expr, sites) : undefined;
       if (address && !sites.some((site) => this.underOwnFlag(site))) {
         const site = sites[0];
         this.report(`unheld:${k}:${site.line}`, {
@@ -1314,7 +1316,7 @@ class LockFlow {
     // (`pte_unmap_unlock(start_pte, ptl)` with ptl == pml held as pml). Unless each release sits
     // right under such a test (`if (new_ptl != old_ptl) spin_unlock(new_ptl)`): there the two differ.
     const compares = (a?: Atom): boolean => comparesVar(a, v);
-    if (this.comparedLock(v) && !sites.every((site) => compares(this.guardOf(site)?.atom))) return undefined;
+    if (this.comparedLock(v) && !sites.every((site) => this.guardsAbove(site).some((g) => compares(g.atom)))) return undefined;
     let first: { call: string; line: number } | undefined;
     for (const n of this.cfg.nodes) {
       for (const e of n.events) {
@@ -1336,27 +1338,48 @@ class LockFlow {
     return /^[A-Za-z_]\w*$/.test(v) && this.cfg.nodes.some((n) => comparesVar(n.atom, v));
   }
 
-  /** The branch right above a lock event (through straight-line code), if any. */
-  private guardOf(site: Site): CfgNode | undefined {
+  /**
+   * The function takes another lock of `key`'s domain itself (`dst_ptl = pmd_lock(dst_mm, dst_pmd)`
+   * before the nested `src_ptl`): it does its own page-table locking, so a lock address it
+   * computes is one it means to take, not its caller's lock recomputed (`my_pmd_unlock()`).
+   */
+  private takesOtherOfDomain(key: string): boolean {
+    const domain = domainOf(key);
+    return this.cfg.nodes.some((n) => n.events.some((e) => e.t === 'lock' && e.verb.op === 'acquire' && e.key !== key
+      && e.verb.domain === domain));
+  }
+
+  /**
+   * The tests right above a lock event, through straight-line code: the branch it hangs on, and
+   * the other parts of the same && / || condition, which come first (`if (ongoing && task != current)`).
+   */
+  private guardsAbove(site: Site): CfgNode[] {
+    const out: CfgNode[] = [];
     let id = this.siteIndex().nodeOf.get(siteKey(site));
     const preds = this.predecessors();
     for (let i = 0; i < 8 && id !== undefined; i++) {
       const ps = preds[id];
-      if (ps.length !== 1) return undefined;
+      if (ps.length !== 1) break;
       const p = this.cfg.nodes[ps[0]];
-      if (p.kind === 'branch') return p;
+      if (p.kind === 'branch') {
+        out.push(p);
+        if (!p.part) break;
+      }
       id = p.id;
     }
-    return undefined;
+    return out;
   }
 
   /** Reports caller splits (see callerSplit) of every caller's lock some return leaves dropped; their keys. */
   private checkCallerSplits(): Set<string> {
     const out = new Set<string>();
     if (this.fn.acquireWrapper) return out;
+    const tried = new Set<string>();
     for (const { s: st } of this.returnStates()) {
       for (const [k, e] of st.locks) {
-        if (out.has(k) || e.status !== 'released' || !(e.callersDropped || e.fromNothing) || k.startsWith('*:')) continue;
+        if (tried.has(k) || e.status !== 'released' || !(e.callersDropped || e.fromNothing) || k.startsWith('*:')) continue;
+        // callerSplit looks at every return itself: once per key.
+        tried.add(k);
         const expr = k.slice(k.indexOf(':') + 1);
         const split = this.callerSplit(k, expr, this.rootCategory(k, expr));
         if (!split) continue;
@@ -1440,17 +1463,7 @@ class LockFlow {
     for (const p of this.cfg.params) if (SCALAR_TYPE.test(this.cfg.types.get(p) ?? '')) carriers.add(p);
     const reads = (v: string): boolean => v === root || v === expr || dependsOn(v, root) || carriers.has(rootOf(v) ?? v);
     // The test right above the release: `if (!IS_ERR(ce)) up_read(…)` releases what the call took.
-    const preds = this.predecessors();
-    for (let id = rn, i = 0; i < 8; i++) {
-      const ps = preds[id];
-      if (ps.length !== 1) break;
-      const p = this.cfg.nodes[ps[0]];
-      if (p.kind === 'branch') {
-        if (p.atom && testsResult(p.atom)) return false;
-        if (!p.part) break;
-      }
-      id = p.id;
-    }
+    if (this.guardsAbove(rel).some((g) => g.atom !== undefined && testsResult(g.atom))) return false;
     // A lock helper given the object on the way to the release may be what took the lock
     // (`svm_range_list_lock_and_flush_work(&p->svms, current->mm)` write-locks current->mm).
     const helperTook = this.cfg.nodes.some((n) => intoR[n.id] && n.id !== rn && n.events.some((e) => e.t === 'call'
@@ -1461,7 +1474,12 @@ class LockFlow {
       if (n.succ.length > 1 && intoR[n.id] && n.succ.some((x) => intoR[x]) && !n.succ.every((x) => intoR[x])) {
         if (!n.atom || n.atom.vars.some(reads) || (n.atom.subject !== undefined && reads(n.atom.subject))) return false;
       }
-      if (!intoR[n.id] && !afterR[n.id] && n.events.some((e) => e.t === 'call' && e.args.some((a) => reads(a) || dependsOn(a, root)))) return false;
+      // The kept path alone calls something that may release the lock: given its object, or any call
+      // that is not read-only (a work item holding the object, a callee dropping a global lock).
+      if (!intoR[n.id] && !afterR[n.id] && n.events.some((e) => e.t === 'call' && (!e.readOnly || e.args.some((a) => reads(a) || dependsOn(a, root))))) return false;
+      // After the release, the function tells its caller through its memory (`c->dropped = 1`).
+      if (afterR[n.id] && n.events.some((e) => e.t === 'assign' && e.target !== root && !dependsOn(e.target, root)
+        && this.cfg.params.includes(rootOf(e.target) ?? '') && /^\*|->|\[/.test(e.target))) return false;
     }
     return true;
   }
@@ -1634,26 +1652,12 @@ class LockFlow {
   /** The release at `site` sits just under a test of a flag this function sets (a correlation we may miss). */
   private underOwnFlag(site: Site): boolean {
     const nodes = this.cfg.nodes;
-    const preds = this.predecessors();
     if (!this.flags) {
       // Flags: variables this function sets to a constant (`trans->removing_chunk = true`, `int ongoing = 0`).
       this.flags = new Set(nodes.flatMap((n) => n.events.flatMap((e) => (e.t === 'assign' && (e.value === 'zero' || e.value === 'nonzero') ? [e.target] : []))));
     }
     const assigned = this.flags;
-    const at = nodes.find((n) => n.events.some((e) => e.t === 'lock' && e.site.line === site.line && e.site.column === site.column));
-    let id = at?.id ?? -1;
-    for (let i = 0; i < 8 && id >= 0; i++) {
-      const ps = preds[id];
-      if (ps.length !== 1) return false;
-      const p = nodes[ps[0]];
-      if (p.kind === 'branch') {
-        if ([...(p.atom?.vars ?? []), p.atom?.subject ?? '', p.atom?.key ?? ''].some((v) => assigned.has(v))) return true;
-        // `if (ongoing && task != current)`: the other parts of the same condition come first.
-        if (!p.part) return false;
-      }
-      id = p.id;
-    }
-    return false;
+    return this.guardsAbove(site).some((p) => [...(p.atom?.vars ?? []), p.atom?.subject ?? '', p.atom?.key ?? ''].some((v) => assigned.has(v)));
   }
 
   /**
@@ -2021,7 +2025,8 @@ function refine(s: State, a: Atom, taken: boolean): State {
 
 /** The test compares `v` with another variable (`ptl != pml`, `new_ptl == old_ptl`). */
 function comparesVar(a: Atom | undefined, v: string): boolean {
-  return a !== undefined && a.vars.includes(v) && a.vars.some((x) => x !== v) && /[=!]=/.test(a.key);
+  // `ptl == NULL` compares with a constant, not with another lock.
+  return a !== undefined && a.vars.includes(v) && a.vars.some((x) => x !== v && !/^[A-Z][A-Z0-9_]*$/.test(x)) && /[=!]=/.test(a.key);
 }
 
 /**
