@@ -351,9 +351,9 @@ export const PLAIN_ACCESSORS: string[] = [
 
 /**
  * Calls that give a lock's address without taking it: as their result (`src_ptl = pmd_lockptr(mm, pmd)`)
- * or through an out-parameter (`pte_offset_map_nolock(mm, pmd, addr, &ptl)`). A local that holds
- * only such an address names a lock nobody holds for this function: its caller cannot have taken a
- * lock whose address it never saw.
+ * or through an out-parameter (`pte_offset_map_nolock(mm, pmd, addr, &ptl)`). In a function that
+ * takes another lock of the domain itself (its own page-table locking), a local holding only such
+ * an address is a lock it means to take; released untaken, the acquire is missing.
  */
 export const LOCK_ADDRESS_CALLS: string[] = ['pte_lockptr', 'pmd_lockptr', 'pud_lockptr', 'huge_pte_lockptr', 'ptlock_ptr'];
 export const LOCK_ADDRESS_FILLS: string[] = ['pte_offset_map_nolock', 'pte_offset_map_ro_nolock', 'pte_offset_map_rw_nolock'];
