@@ -815,8 +815,7 @@ class LockFlow {
         // lost so that a hand-off of the same acquire on another path does not excuse it at the exit.
         // An iterator's turn loses it only in a loop that drops the lock on another way round.
         // Not a bare spinlock pointer (`ptl`): callees given the page table it guards drop it unseen.
-        const lockPointer = domainOf(k) === 'spin' && /^[A-Za-z_]\w*$/.test(e.expr);
-        if (!e.parked && !lockPointer && !e.fromCaller && !e.guard && (!iter || this.droppedEachTurn(k, e.acquires)) && e.acquires.length > 0
+        if (!e.parked && !bareLockPointer(k, e.expr) && !e.fromCaller && !e.guard && (!iter || this.droppedEachTurn(k, e.acquires)) && e.acquires.length > 0
           && /^[A-Za-z_]\w*$/.test(target) && this.locals.has(target)) {
           t.locks.set(k, e.lost ? e : { ...e, lost: true });
           continue;
@@ -902,7 +901,6 @@ class LockFlow {
    * through every acquire site.
    */
   private droppedEachTurn(key: string, acquires: Site[]): boolean {
-    const idx = this.siteIndex();
     this.releaseNodes ??= new Map();
     let rel = this.releaseNodes.get(key);
     if (!rel) {
@@ -910,12 +908,15 @@ class LockFlow {
         && (e.verb.op === 'release' || e.verb.op === 'relock'))).map((n) => n.id);
       this.releaseNodes.set(key, rel);
     }
-    return rel.length > 0 && acquires.every((a) => {
-      const id = idx.nodeOf.get(siteKey(a));
-      if (id === undefined) return false;
-      const from = this.reach(id);
-      return rel!.some((r) => from[r] && this.reach(r)[id]);
-    });
+    return rel.length > 0 && acquires.every((a) => rel!.some(this.onCycleThrough(a)));
+  }
+
+  /** Does node `n` lie on a CFG cycle through the lock event at `a` (a loop that runs both)? Never, for an unknown site. */
+  private onCycleThrough(a: Site): (n: number) => boolean {
+    const id = this.siteIndex().nodeOf.get(siteKey(a));
+    if (id === undefined) return () => false;
+    const from = this.reach(id);
+    return (n) => from[n] === 1 && this.reach(n)[id] === 1;
   }
 
   /**
@@ -930,15 +931,12 @@ class LockFlow {
   private lostAtExit(k: string, e: Entry): boolean {
     if (e.parked || e.fromCaller || e.guard || e.escaped || e.acquires.length === 0 || e.aliasNames?.length) return false;
     if (e.acquires.some((a) => this.handedOffUnparked.has(siteKey(a)))) return false;
-    if (/^[A-Za-z_]\w*$/.test(e.expr) && domainOf(k) === 'spin') return false;
+    if (bareLockPointer(k, e.expr)) return false;
     const root = rootOf(e.expr);
     if (!root || !this.locals.has(root)) return false;
-    const idx = this.siteIndex();
     return e.acquires.every((a) => {
-      const id = idx.nodeOf.get(siteKey(a));
-      if (id === undefined) return false;
-      const from = this.reach(id);
-      return this.cfg.nodes.some((n) => from[n.id] === 1 && this.reach(n.id)[id] === 1
+      const onCycle = this.onCycleThrough(a);
+      return this.cfg.nodes.some((n) => onCycle(n.id)
         && n.events.some((x) => x.t === 'assign' && x.target === root && (!x.iter || this.droppedEachTurn(k, e.acquires))));
     });
   }
@@ -1181,7 +1179,7 @@ class LockFlow {
         slot.held ??= x;
       } else {
         // (Merged paths keep the first failed attempt: real release sites are what counts.)
-        if (e.callersDropped || e.fromNothing || e.byCallee || e.guard || e.releases.length === 0) continue;
+        if (droppedCallers(e) || e.byCallee || e.guard || e.releases.length === 0) continue;
         slot.free ??= x;
       }
       byNode.set(x.node.id, slot);
@@ -1275,7 +1273,7 @@ class LockFlow {
       // Ends released on some return, having dropped more than it took: the caller's lock is gone.
       const ends = this.returnStates().some(({ s: st }) => {
         const e = st.locks.get(k);
-        return e?.status === 'released' && (e.fromNothing || e.callersDropped);
+        return e !== undefined && droppedCallers(e);
       });
       if (!ends) continue;
       // An object on this function's stack cannot be a caller's lock, whatever the function is called.
@@ -1315,8 +1313,7 @@ class LockFlow {
     // `if (ptl != pml)`: the function knows the address may be a lock it holds under another name
     // (`pte_unmap_unlock(start_pte, ptl)` with ptl == pml held as pml). Unless each release sits
     // right under such a test (`if (new_ptl != old_ptl) spin_unlock(new_ptl)`): there the two differ.
-    const compares = (a?: Atom): boolean => comparesVar(a, v);
-    if (this.comparedLock(v) && !sites.every((site) => this.guardsAbove(site).some((g) => compares(g.atom)))) return undefined;
+    if (this.comparedLock(v) && !sites.every((site) => this.guardsAbove(site).some((g) => comparesVar(g.atom, v)))) return undefined;
     let first: { call: string; line: number } | undefined;
     for (const n of this.cfg.nodes) {
       for (const e of n.events) {
@@ -1377,7 +1374,7 @@ class LockFlow {
     const tried = new Set<string>();
     for (const { s: st } of this.returnStates()) {
       for (const [k, e] of st.locks) {
-        if (tried.has(k) || e.status !== 'released' || !(e.callersDropped || e.fromNothing) || k.startsWith('*:')) continue;
+        if (tried.has(k) || !droppedCallers(e) || k.startsWith('*:')) continue;
         // callerSplit looks at every return itself: once per key.
         tried.add(k);
         const expr = k.slice(k.indexOf(':') + 1);
@@ -1419,7 +1416,7 @@ class LockFlow {
       // Kept: never touched here, or held as the caller's (asserted held, or dropped and taken back).
       if (!e || (e.status === 'held' && e.fromCaller && !e.byCallee && !e.byHelper && !e.guard)) {
         if (!x.s.locks.has(`*:${expr}`) && !kept.has(t)) kept.set(t, x);
-      } else if (e.status === 'released' && (e.callersDropped || e.fromNothing) && !e.byCallee && !e.byHelper && !e.guard
+      } else if (droppedCallers(e) && !e.byCallee && !e.byHelper && !e.guard
         && e.releases.length && !dropped.has(t)) dropped.set(t, x);
       if (dropped.has(t) && kept.has(t)) {
         const split = { dropped: dropped.get(t)!, kept: kept.get(t)! };
@@ -1476,7 +1473,7 @@ class LockFlow {
       }
       // The kept path alone calls something that may release the lock: given its object, or any call
       // that is not read-only (a work item holding the object, a callee dropping a global lock).
-      if (!intoR[n.id] && !afterR[n.id] && n.events.some((e) => e.t === 'call' && (!e.readOnly || e.args.some((a) => reads(a) || dependsOn(a, root))))) return false;
+      if (!intoR[n.id] && !afterR[n.id] && n.events.some((e) => e.t === 'call' && (!e.readOnly || e.args.some(reads)))) return false;
       // After the release, the function tells its caller through its memory (`c->dropped = 1`).
       if (afterR[n.id] && n.events.some((e) => e.t === 'assign' && e.target !== root && !dependsOn(e.target, root)
         && this.cfg.params.includes(rootOf(e.target) ?? '') && /^\*|->|\[/.test(e.target))) return false;
@@ -1507,7 +1504,7 @@ class LockFlow {
     const out = new Map<string, CalleeRelease>();
     for (const { s: st } of this.returnStates()) {
       for (const [k, e] of st.locks) {
-        if (e.status !== 'released' || !(e.callersDropped || e.fromNothing) || e.byCallee || out.has(k)) continue;
+        if (!droppedCallers(e) || e.byCallee || out.has(k)) continue;
         out.set(k, this.callerTerms(k, e.expr));
       }
     }
@@ -2021,6 +2018,16 @@ function refine(s: State, a: Atom, taken: boolean): State {
     if (v) t.facts.set(a.subject, v);
   }
   return t;
+}
+
+/** Released, and what was released is the caller's: dropped after being handed in, or never taken here. */
+function droppedCallers(e: Entry): boolean {
+  return e.status === 'released' && (e.callersDropped === true || e.fromNothing === true);
+}
+
+/** A bare spinlock pointer (`ptl`): callees given the page table it guards drop it unseen. */
+function bareLockPointer(key: string, expr: string): boolean {
+  return domainOf(key) === 'spin' && /^[A-Za-z_]\w*$/.test(expr);
 }
 
 /** The test compares `v` with another variable (`ptl != pml`, `new_ptl == old_ptl`). */

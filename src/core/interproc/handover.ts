@@ -25,7 +25,7 @@
 import type { Diagnostic, PathStep } from '../model';
 import type { CalleeRelease, UnheldCandidate } from '../flow/lockflow';
 import { domainOf, releasesHere } from '../flow/lockflow';
-import { lastName } from '../flow/expr';
+import { lastName, normExpr } from '../flow/expr';
 import { HELPER_DOMAINS } from '../locks/helpers';
 import type { FileSummary, FunctionSummary, SummaryCall } from './summary';
 
@@ -287,11 +287,11 @@ function matches(key: string, spec: Spec, globals?: string[], strict = false): b
  */
 function mayBe(r: CalleeRelease | undefined, call: SummaryCall, spec: Spec): boolean {
   if (!r || spec.loose) return true;
-  if (r.global !== undefined) return bare(r.global) === bare(spec.expr);
+  if (r.global !== undefined) return normExpr(r.global) === normExpr(spec.expr);
   if (r.param === undefined) return true;
   const arg = call.args?.[r.param];
   if (arg === undefined) return true;
-  const mine = lockPath(`${bare(arg)}${r.path ?? ''}`);
+  const mine = lockPath(`${normExpr(arg)}${r.path ?? ''}`);
   const theirs = lockPath(spec.expr);
   // A pointer variable handed over (`lock`, not `&lock`) may point to any lock.
   if (mine.length < 2 && !call.addrOf?.includes(arg)) return true;
@@ -300,14 +300,9 @@ function mayBe(r: CalleeRelease | undefined, call: SummaryCall, spec: Spec): boo
   return mine[mine.length - 1] === theirs[theirs.length - 1] && mine[mine.length - 2] === theirs[theirs.length - 2];
 }
 
-/** `&(x)` / `*x` / spaces off: the lock's spelling to compare. */
-function bare(x: string): string {
-  return x.replace(/\s+/g, '').replace(/^&/, '').replace(/^\((.*)\)$/, '$1');
-}
-
 /** The names along a lock expression: `vn->busy.lock` → ['vn', 'busy', 'lock']. */
 function lockPath(x: string): string[] {
-  return bare(x).replace(/\[[^\]]*\]/g, '').split(/->|\./);
+  return normExpr(x).replace(/\[[^\]]*\]/g, '').split(/->|\./);
 }
 
 function diagnostic(file: FileSummary, fn: FunctionSummary, cand: UnheldCandidate, sites: Site[], peers?: Peers): Diagnostic {

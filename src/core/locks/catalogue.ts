@@ -337,6 +337,14 @@ export const IN_PLACE_ITERATORS: RegExp = /^(?:xas_for_each|xas_for_each_marked|
  * A lock on a local set from any other call (`folio = ksm_get_folio(…, TRYLOCK)`)
  * may have been taken by that callee, so the cross-function check leaves it alone.
  */
+/**
+ * Calls that give a lock's address without taking it, as their result (`src_ptl = pmd_lockptr(mm, pmd)`);
+ * LOCK_ADDRESS_FILLS give it through an out-parameter. In a function that takes another lock of the
+ * domain itself (its own page-table locking), a local holding only such an address is a lock it
+ * means to take; released untaken, the acquire is missing. Plain accessors too (they never lock).
+ */
+export const LOCK_ADDRESS_CALLS: string[] = ['pte_lockptr', 'pmd_lockptr', 'pud_lockptr', 'huge_pte_lockptr', 'ptlock_ptr'];
+
 export const PLAIN_ACCESSORS: string[] = [
   'container_of', 'container_of_const', 'list_entry', 'list_first_entry', 'list_last_entry', 'list_next_entry',
   'list_prev_entry', 'list_first_entry_or_null', 'hlist_entry', 'rb_entry', 'rb_entry_safe', 'page_folio',
@@ -346,16 +354,13 @@ export const PLAIN_ACCESSORS: string[] = [
   'this_cpu_ptr', 'per_cpu_ptr', 'raw_cpu_ptr', 'get_cpu_ptr', 'NODE_DATA', 'page_pgdat', 'folio_pgdat',
   'page_zone', 'folio_zone', 'lruvec_pgdat', 'mem_cgroup_lruvec', 'SHMEM_I', 'HUGETLB_I', 'I_BDEV', 'bdi_wb',
   // The page-table lock's address, not taken (`src_ptl = pmd_lockptr(mm, pmd); spin_lock_nested(src_ptl, …)`).
-  'pte_lockptr', 'pmd_lockptr', 'pud_lockptr', 'huge_pte_lockptr', 'ptlock_ptr',
+  ...LOCK_ADDRESS_CALLS,
 ];
 
 /**
- * Calls that give a lock's address without taking it: as their result (`src_ptl = pmd_lockptr(mm, pmd)`)
- * or through an out-parameter (`pte_offset_map_nolock(mm, pmd, addr, &ptl)`). In a function that
- * takes another lock of the domain itself (its own page-table locking), a local holding only such
- * an address is a lock it means to take; released untaken, the acquire is missing.
+ * Calls that give a lock's address without taking it through an out-parameter
+ * (`pte_offset_map_nolock(mm, pmd, addr, &ptl)`); LOCK_ADDRESS_CALLS give it as their result.
  */
-export const LOCK_ADDRESS_CALLS: string[] = ['pte_lockptr', 'pmd_lockptr', 'pud_lockptr', 'huge_pte_lockptr', 'ptlock_ptr'];
 export const LOCK_ADDRESS_FILLS: string[] = ['pte_offset_map_nolock', 'pte_offset_map_ro_nolock', 'pte_offset_map_rw_nolock'];
 
 /** Calls that compute a number from numbers (`clamp(…)`, `min_t(…)`, `ALIGN(…)`): their result carries no lock state. */
