@@ -21,7 +21,9 @@ import { normExpr, varsOf, constClass, oneLine, type ValueClass } from './expr';
 export interface Site { line: number; column: number; text: string }
 
 export type Event =
-  | { t: 'lock'; verb: LockVerb; key: string; expr: string; site: Site; resultVar?: string; aliases?: string[]; inReturn: boolean }
+  | { t: 'lock'; verb: LockVerb; key: string; expr: string; site: Site; resultVar?: string; aliases?: string[]; inReturn: boolean;
+      /** A `*_irqrestore` release's flags argument (LockVerb.restoresFlags). */
+      flags?: string }
   | { t: 'guard'; op: 'acquire' | 'release'; cls: GuardClass; key: string; expr: string; site: Site }
   | { t: 'assign'; target: string; value: ValueClass | 'unknown' | 'uninit' | 'step'; rhs?: string; line: number;
       /** An iterator macro's turn: it assigns cursors, and leaves what they point into alone. */
@@ -796,7 +798,8 @@ class Builder {
         if (verb.outParam && !a.text.trim().startsWith('&')) expr = `*${expr}`;
         if (lock.field) expr = `${expr}->${lock.field}`;
       } else expr = `$ret${this.synth++}`; // replaced by the assignment target, if any
-      out.push({ t: 'lock', verb, key: `${verb.domain}:${expr}`, expr, site, inReturn: false });
+      const flags = verb.restoresFlags !== undefined ? args[verb.restoresFlags] : undefined;
+      out.push({ t: 'lock', verb, key: `${verb.domain}:${expr}`, expr, site, inReturn: false, ...(flags ? { flags: normExpr(flags.text) } : {}) });
       return;
     }
     const consumer = this.input.catalogue.consumers.get(name);

@@ -67,6 +67,8 @@ interface Entry {
   lost?: boolean;
   /** RCU read sections nest: 2 means "taken twice here" (capped, so loops stay finite). */
   depth?: number;
+  /** Held only: the facts the path knew when it took the lock (merged: known on some path). */
+  factsBefore?: ReadonlySet<string>;
 }
 
 interface ReturnState { node: CfgNode; s: State }
@@ -487,6 +489,7 @@ class LockFlow {
       escapedByResult: (resultVar !== undefined && !this.isLocalTarget(resultVar)) || this.storedOut.has(expr),
       ...(this.storedOut.has(expr) ? { stored: true } : {}),
       ...(this.storedAnywhere(expr) ? { parked: true } : {}),
+      factsBefore: new Set(s.facts.keys()),
     });
     held.uninit.delete(rootOf(expr) ?? expr);
     const root = /^[A-Za-z_]\w*(->|$)/.test(expr) ? rootOf(expr) : undefined;
@@ -596,13 +599,23 @@ class LockFlow {
       } else this.refute(uninitId);
     }
     t.locks.delete(k);
+    // What was tested of the lock's object under it may change once it is dropped (`if (new_nr <=
+    // pool->min_nr)` re-tested after the unlock: "raced"), so those facts no longer hold. Facts
+    // the path knew before taking the lock (`if (ifh->nr_file_filters) mmap_read_lock(mm)`) stay.
+    const owner = /^([A-Za-z_]\w*)(?:->|\.)\w+$/.exec(expr)?.[1];
+    if (owner && prev?.status === 'held' && prev.factsBefore) forgetFields(t, owner, expr, prev.factsBefore);
     t.locks.set(key, { status: 'released', kind, expr, acquires: [], releases: [site], fromCaller: false,
       trail: s.trail, escaped: false, guard, callersDropped: callersDropped || prev?.callersDropped,
       fromNothing: !prev || prev.fromNothing });
     return t;
   }
 
-  /** Is there an acquire (or release) of `key`'s domain on some CFG path from one of `from` to `to`? */
+  /**
+   * Is there an acquire (or release) of `key`'s domain on some CFG path from one of `from` to `to`?
+   * An acquire counts only on a path that does not pass `to` first: one only the way back round a
+   * loop through `to` comes after the first arrival there (`unlock(l); while (busy) { unlock(l); …;
+   * lock(l); }` drops `l` twice on the first turn).
+   */
   private eventBetween(op: 'acquire' | 'release', key: string, from: Site[], to: Site): boolean {
     const idx = this.siteIndex();
     const target = idx.nodeOf.get(siteKey(to));
@@ -611,7 +624,9 @@ class LockFlow {
     for (const f of from) {
       const start = idx.nodeOf.get(siteKey(f));
       if (start === undefined) return true;
-      const fromStart = this.reach(start);
+      // Only for acquires between two releases: an acquire again after an unknown call may follow a
+      // release inside it (`xfs_ail_update_finish()` drops ail_lock), which the loop's own release covered.
+      const fromStart = op === 'acquire' ? this.walk(start, (n) => n.id === target) : this.reach(start);
       for (const a of nodes) if (fromStart[a] && (a === target || this.reach(a)[target])) return true;
     }
     return false;
@@ -1067,9 +1082,12 @@ class LockFlow {
       const fromNothing = c.fromNothing || e.fromNothing;
       // Lost only when lost on every merged path.
       const lost = c.lost && e.lost ? true : undefined;
+      // Facts forgotten at the release are those learnt under the lock on every merged path.
+      const factsBefore = !e.factsBefore || !c.factsBefore || [...e.factsBefore].every((f) => c.factsBefore!.has(f))
+        ? c.factsBefore ?? e.factsBefore : new Set([...c.factsBefore, ...e.factsBefore]);
       if (acquires !== c.acquires || releases !== c.releases || escaped !== c.escaped || fromCaller !== c.fromCaller
-        || fromNothing !== c.fromNothing || lost !== c.lost) {
-        own().locks.set(k, { ...c, acquires, releases, escaped, fromCaller, fromNothing, lost });
+        || fromNothing !== c.fromNothing || lost !== c.lost || factsBefore !== c.factsBefore) {
+        own().locks.set(k, { ...c, acquires, releases, escaped, fromCaller, fromNothing, lost, factsBefore });
       }
     }
     return cur !== undefined;
@@ -1246,6 +1264,20 @@ class LockFlow {
         });
         continue;
       }
+      // `spin_unlock_irqrestore(l, flags)` with a local `flags` no path from the start saved: a
+      // caller's lock would come with the caller's flags, so this release drops nothing it holds.
+      const unsaved = this.unsavedFlags(sites);
+      if (unsaved) {
+        const site = unsaved.site;
+        this.report(`unheld:${k}:${site.line}`, {
+          ruleId: 'lock/release-unheld', site, lock: expr, key: k,
+          message: `\`${expr}\` is released at line ${site.line} on a path where ${this.fn.name}() has not acquired it,`
+            + ` restoring IRQ flags \`${unsaved.flags}\` that no path from the start of ${this.fn.name}() saves; a caller's lock comes with the caller's flags, so no caller holds it`,
+          related: [{ line: unsaved.declared, column: 1, message: `\`${unsaved.flags}\` declared here without a value` }],
+          flow: [{ line: site.line, column: site.column, message: `releases \`${expr}\` with flags never saved on this path` }],
+        });
+        continue;
+      }
       // The function takes this very lock itself, blocking, on a path where it had not touched it:
       // a caller holding it would hang there, so callers do not hold it and this release drops
       // nothing (a deleted or missing acquire). Not when a flag of ours decides which path runs.
@@ -1328,6 +1360,54 @@ class LockFlow {
       }
     }
     return first;
+  }
+
+  /**
+   * The first of `sites` that restores IRQ flags (`spin_unlock_irqrestore(l, flags)`) from a scalar
+   * local declared without a value, reached from the function's start by a path on which nothing
+   * writes it: no assignment, no `&flags`, no call or lock verb given it (`local_irq_save(flags)`,
+   * `spin_lock_irqsave(l, flags)`; any call counts, a macro may assign its argument).
+   */
+  private unsavedFlags(sites: Site[]): { site: Site; flags: string; declared: number } | undefined {
+    const { nodeOf } = this.siteIndex();
+    for (const site of sites) {
+      const id = nodeOf.get(siteKey(site));
+      if (id === undefined) continue;
+      const node = this.cfg.nodes[id];
+      const at = node.events.findIndex((e) => e.t === 'lock' && e.site.line === site.line && e.site.column === site.column);
+      const rel = node.events[at];
+      const v = rel?.t === 'lock' ? rel.flags : undefined;
+      if (!v || !/^[A-Za-z_]\w*$/.test(v) || !this.cfg.locals.has(v) || this.cfg.params.includes(v)
+        || !SCALAR_TYPE.test(this.cfg.types.get(v) ?? '')) continue;
+      const word = new RegExp(`\\b${v}\\b`);
+      let declared = 0;
+      const writes = (e: Event): boolean => {
+        if (e.t === 'assign') {
+          if (e.target !== v) return false;
+          if (e.value === 'uninit') { declared = e.line; return false; }
+          return true;
+        }
+        if (e.t === 'call') return e.args.some((a) => word.test(a));
+        if (e.t === 'lock') return e.flags !== v && word.test(e.site.text);
+        return false;
+      };
+      // Writes in the release's own statement before it count; then walk back to the start.
+      if (node.events.slice(0, at).some(writes)) continue;
+      const preds = this.predecessors();
+      const seen = new Set<number>([id]);
+      const work = [...preds[id]];
+      let reachesStart = false;
+      while (work.length) {
+        const n = this.cfg.nodes[work.pop()!];
+        if (seen.has(n.id)) continue;
+        seen.add(n.id);
+        if (n.events.some(writes)) continue;
+        if (n.kind === 'entry') { reachesStart = true; continue; }
+        work.push(...preds[n.id]);
+      }
+      if (reachesStart && declared) return { site, flags: v, declared };
+    }
+    return undefined;
   }
 
   /** Some test compares lock pointer `v` with another (`ptl != pml`): the two may name one lock. */
@@ -1918,6 +1998,14 @@ function killFacts(s: State, target: string): void {
   for (const k of [...s.facts.keys()]) {
     const text = k.startsWith('?') ? k.slice(1) : k;
     if (ident ? dependsOn(text, target) : text.includes(target)) s.facts.delete(k);
+  }
+}
+
+/** Drops the facts learnt since `before` that read a field of `owner` (`pool->min_nr`), except those naming the lock `lock` itself. */
+function forgetFields(s: State, owner: string, lock: string, before: ReadonlySet<string>): void {
+  const field = new RegExp(`\\b${owner}(?:->|\\.)`);
+  for (const k of [...s.facts.keys()]) {
+    if (!before.has(k) && field.test(k) && !k.includes(lock)) s.facts.delete(k);
   }
 }
 

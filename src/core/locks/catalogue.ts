@@ -41,6 +41,11 @@ export interface LockVerb {
    * that does it on a path where it has not touched the lock shows that no caller holds it.
    */
   exclusive?: boolean;
+  /**
+   * For `*_irqrestore` releases: the argument holding the IRQ flags the matching `*_irqsave`
+   * saved. A local the function never saved cannot be its caller's flags (see lockflow).
+   */
+  restoresFlags?: number;
 }
 
 /** A guard class (`guard(mutex)(&m)`, `scoped_guard(spinlock, &l)`). */
@@ -251,6 +256,8 @@ export const LOCK_VERBS: LockVerb[] = ([
   ...v,
   ...(HANDS_OVER.has(v.name) ? { handsOver: true } : {}),
   ...(isExclusive(v) ? { exclusive: true } : {}),
+  // Every `*_irqrestore(lock, flags)` of the kernel takes the flags second.
+  ...(v.op === 'release' && v.name.endsWith('_irqrestore') ? { restoresFlags: 1 } : {}),
 }));
 
 
