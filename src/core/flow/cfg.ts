@@ -16,7 +16,7 @@ import type { Node } from '../parse/parser';
 import type { LockVerb, GuardClass } from '../locks/catalogue';
 import type { Catalogue } from '../locks/table';
 import type { LoopMacroNote } from '../parse/mask';
-import { normExpr, varsOf, constClass, oneLine, type ValueClass } from './expr';
+import { SCALAR_TYPE, normExpr, varsOf, constClass, oneLine, type ValueClass } from './expr';
 
 export interface Site { line: number; column: number; text: string }
 
@@ -241,11 +241,21 @@ class Builder {
     if (name && type) this.types.set(name, type.text.replace(/^(struct|union)\s+/, '').replace(/\s+/g, ' '));
   }
 
+  /**
+   * Labels, and the declared type of every local: statements are built from the last to the first,
+   * so a call's arguments are met before their declarations (plainValue needs the types).
+   */
   private collectLabels(body: Node): void {
     const walk = (n: Node): void => {
       if (n.type === 'labeled_statement') {
         const l = n.childForFieldName('label');
         if (l) this.labelNodes.set(l.text, n);
+      } else if (n.type === 'declaration') {
+        const type = n.childForFieldName('type');
+        for (const c of n.namedChildren) {
+          if (c?.type === 'init_declarator') this.noteType(declName(c.childForFieldName('declarator')), type);
+          else if (c?.type === 'identifier' || c?.type === 'pointer_declarator' || c?.type === 'array_declarator') this.noteType(declName(c), type);
+        }
       }
       for (const c of n.namedChildren) if (c && c.type !== 'function_definition') walk(c);
     };
@@ -811,14 +821,25 @@ class Builder {
       args: args.map((a) => normExpr(a.text)),
       addrOf,
       ...(consumer ? { consumes: { domain: consumer.domain, ...(consumedArg ? { expr: normExpr(consumedArg.text) } : {}) } } : {}),
-      ...(this.keepsNothing(name, args.length) ? { readOnly: true } : {}),
+      ...(this.keepsNothing(name, args) ? { readOnly: true } : {}),
     });
   }
 
-  /** The callee cannot keep what it is given: a reader, or a call given one object and no place to put it (KEEPS_ALONE). */
-  private keepsNothing(name: string, argc: number): boolean {
+  /**
+   * The callee cannot keep what it is given: a reader, or a call given one object and no place to
+   * put it (KEEPS_ALONE), whatever plain values come with it (`vmpressure_event(vmpr, level, true, s)`).
+   */
+  private keepsNothing(name: string, args: Node[]): boolean {
     const c = this.input.catalogue;
-    return c.readOnlyCalls.test(name) || c.plainAccessors.has(name) || (argc <= 1 && !c.keepsAlone.test(name));
+    if (c.readOnlyCalls.test(name) || c.plainAccessors.has(name)) return true;
+    return args.filter((a) => !this.plainValue(a)).length <= 1 && !c.keepsAlone.test(name);
+  }
+
+  /** A literal, an upper-case constant, or a variable of a scalar type: nowhere to keep an object. */
+  private plainValue(a: Node): boolean {
+    if (a.type === 'number_literal' || a.type === 'char_literal' || a.type === 'true' || a.type === 'false' || a.type === 'null') return true;
+    if (a.type !== 'identifier') return false;
+    return /^[A-Z][A-Z0-9_]*$/.test(a.text) || SCALAR_TYPE.test(this.types.get(a.text) ?? '');
   }
 }
 

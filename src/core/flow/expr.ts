@@ -55,6 +55,9 @@ export function dependsOn(expr: string, target: string): boolean {
   return false;
 }
 
+/** Declared types that are plain values (a flag, a count, an enum), not objects. */
+export const SCALAR_TYPE = /^(?:const )?(?:(?:un)?signed )?(?:bool|_Bool|char|short|int|long|long long|unsigned|signed|short int|long int|(?:__)?[us](?:8|16|32|64)|u_(?:char|short|int|long)|\w+_t|enum \w+)$/;
+
 export type ValueClass = 'zero' | 'nonzero' | 'neg';
 
 /** Constant class of an expression's text, or undefined when not a constant. */

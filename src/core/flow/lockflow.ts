@@ -16,7 +16,7 @@
 // did on the path (released twice, never assigned) are reported.
 import type { Cfg, CfgNode, Event, Atom, Site } from './cfg';
 import { EXIT } from './cfg';
-import { dependsOn, lastName, rootOf, type ValueClass } from './expr';
+import { SCALAR_TYPE, dependsOn, lastName, rootOf, type ValueClass } from './expr';
 import type { Diagnostic, HeldRange, LockPair, PathStep } from '../model';
 import { heldRanges } from './held';
 import { LINK_FIELD, LOCKED_FLAG, LOCKED_PAGE_ENCODING, LOCK_ADDRESS_CALLS, LOCK_ADDRESS_FILLS, OBJECT_MEASURE, VALUE_CALL } from '../locks/catalogue';
@@ -189,8 +189,6 @@ function closingName(name: string): boolean {
   return name.split('_').some((p) => CLOSING.has(p) || /unlock/.test(p));
 }
 
-/** Parameter types that are plain values (a flag, a count), not objects. */
-const SCALAR_TYPE = /^(?:const )?(?:(?:un)?signed )?(?:bool|_Bool|char|short|int|long|long long|unsigned|signed|short int|long int|(?:__)?[us](?:8|16|32|64)|u_(?:char|short|int|long)|\w+_t)$/;
 
 /** Local flags that carry lock state across calls: `locked`, `mmap_locked`, `unlocked`. */
 const LOCK_FLAG = /^(\w+_)?(un)?lock(ed)?$|^\w*locked$|^\w*held$/;
@@ -458,9 +456,10 @@ class LockFlow {
         // or a `goto retry` that skipped the unlock): no release ran since, whatever other paths do.
         // Not when a conditional acquire of it exists (`contended = !trylock(l); if (contended) lock(l)`:
         // a correlation through a variable the facts may not follow), nor when a callee or a store
-        // may have taken it over.
+        // may have taken it over, nor right under a test of memory a callee may have changed since
+        // (`if (current->journal_info == NULL) down_write(…)` after gpu_trans_begin() set it).
         const again = prev.acquires.length > 0 && !this.conditionallyTaken().has(key)
-          && !prev.byCallee && !prev.parked;
+          && !prev.byCallee && !prev.parked && !this.underMemoryTest(site);
         const definite = prev.acquires.length > 0 && !prev.fromCaller && !prev.escaped
           && !(root && this.cfg.tested.has(root)) && (again || !this.eventBetween('release', key, prev.acquires, site));
         this.finding(siteId, definite, () => this.report(siteId, {
@@ -663,6 +662,12 @@ class LockFlow {
         && this.reachesUnassigned(start, x.id, x.vars))) return true;
     }
     return false;
+  }
+
+  /** The lock event sits right under a test of memory a callee can change (`current->…`, `p->f`, a global). */
+  private underMemoryTest(site: Site): boolean {
+    const own = (v: string): boolean => this.locals.has(v) || this.cfg.params.includes(v);
+    return this.guardsAbove(site).some((g) => g.atom !== undefined && (/->|\./.test(g.atom.key) || !g.atom.vars.every(own)));
   }
 
   /**
