@@ -400,7 +400,7 @@ class LockFlow {
             this.freshTaken.set(e.key, sites);
           }
           return this.acquire(s, e.key, v.kind, e.expr, e.site, v.heldWhen ?? 'always', e.resultVar, false,
-            e.inReturn || v.handsOver === true, false, e.aliases);
+            e.inReturn || v.handsOver === true, false, e.aliases, v.outParam === true || 'ret' in v.lock);
         }
         if (v.op === 'release' && v.releasedWhen && e.resultVar) {
           // Two outcomes: the lock is dropped (result zero/nonzero as the verb says) or kept.
@@ -440,12 +440,14 @@ class LockFlow {
   }
 
   private acquire(s: State, key: string, kind: string, expr: string, site: Site, heldWhen: string,
-    resultVar: string | undefined, guard: boolean, handedOver: boolean, quiet = false, aliases: string[] = []): State[] {
+    resultVar: string | undefined, guard: boolean, handedOver: boolean, quiet = false, aliases: string[] = [], retargets = false): State[] {
     const held = clone(s);
     if (resultVar) killFacts(held, resultVar);
     const prev = held.locks.get(key) ?? held.locks.get(`*:${expr}`);
     const siteId = `double:${siteKey(site)}`;
-    if (heldWhen === 'always' && !quiet && !guard && !key.startsWith('rcu:')) {
+    // A conditional acquire that fills the variable naming a held lock (`pte_offset_map_lock(…, &ptl)`
+    // with ptl still holding pmd_lock()'s lock) spins on it or loses it: a double acquire too.
+    if ((heldWhen === 'always' || retargets) && !quiet && !guard && !key.startsWith('rcu:')) {
       if (prev?.status !== 'held') this.refute(siteId);
       else {
         // As for double releases: definite when no release of the lock lies between the two acquires.
