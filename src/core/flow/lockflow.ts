@@ -67,8 +67,11 @@ interface Entry {
   lost?: boolean;
   /** RCU read sections nest: 2 means "taken twice here" (capped, so loops stay finite). */
   depth?: number;
-  /** Held only: the facts the path knew when it took the lock (merged: known on some path). */
-  factsBefore?: ReadonlySet<string>;
+  /**
+   * Held field locks only (`pool->lock`): the facts the path knew when it took the lock (merged:
+   * known on some path). The acquiring state's own map, shared, not copied: a state's facts are never changed once passed on.
+   */
+  factsBefore?: ReadonlyMap<string, Fact> | ReadonlySet<string>;
 }
 
 interface ReturnState { node: CfgNode; s: State }
@@ -490,7 +493,7 @@ class LockFlow {
       escapedByResult: (resultVar !== undefined && !this.isLocalTarget(resultVar)) || this.storedOut.has(expr),
       ...(this.storedOut.has(expr) ? { stored: true } : {}),
       ...(this.storedAnywhere(expr) ? { parked: true } : {}),
-      factsBefore: new Set(s.facts.keys()),
+      ...(fieldOwner(expr) ? { factsBefore: s.facts } : {}),
     });
     held.uninit.delete(rootOf(expr) ?? expr);
     const root = /^[A-Za-z_]\w*(->|$)/.test(expr) ? rootOf(expr) : undefined;
@@ -603,8 +606,8 @@ class LockFlow {
     // What was tested of the lock's object under it may change once it is dropped (`if (new_nr <=
     // pool->min_nr)` re-tested after the unlock: "raced"), so those facts no longer hold. Facts
     // the path knew before taking the lock (`if (ifh->nr_file_filters) mmap_read_lock(mm)`) stay.
-    const owner = /^([A-Za-z_]\w*)(?:->|\.)\w+$/.exec(expr)?.[1];
-    if (owner && prev?.status === 'held' && prev.factsBefore) forgetFields(t, owner, expr, prev.factsBefore);
+    const owner = prev?.status === 'held' && prev.factsBefore ? fieldOwner(expr) : undefined;
+    if (owner) forgetFields(t, owner, expr, prev!.factsBefore!);
     t.locks.set(key, { status: 'released', kind, expr, acquires: [], releases: [site], fromCaller: false,
       trail: s.trail, escaped: false, guard, callersDropped: callersDropped || prev?.callersDropped,
       fromNothing: !prev || prev.fromNothing });
@@ -627,7 +630,7 @@ class LockFlow {
       if (start === undefined) return true;
       // Only for acquires between two releases: an acquire again after an unknown call may follow a
       // release inside it (`xfs_ail_update_finish()` drops ail_lock), which the loop's own release covered.
-      const fromStart = op === 'acquire' ? this.walk(start, (n) => n.id === target) : this.reach(start);
+      const fromStart = op === 'acquire' ? this.reachAvoiding(start, target) : this.reach(start);
       for (const a of nodes) if (fromStart[a] && (a === target || this.reach(a)[target])) return true;
     }
     return false;
@@ -687,6 +690,8 @@ class LockFlow {
 
   private sites?: SiteIndex;
   private readonly reachCache = new Map<number, Uint8Array>();
+  /** reachAvoiding's answers, by `from:avoid`. */
+  private readonly avoidCache = new Map<string, Uint8Array>();
 
   /**
    * Node of each lock event's site, and the nodes that acquire / release something, by domain
@@ -729,6 +734,14 @@ class LockFlow {
     if (cached) return cached;
     const seen = this.walk(id);
     this.reachCache.set(id, seen);
+    return seen;
+  }
+
+  /** Nodes reachable from `id` without going on past `avoid` (memoised: double releases ask it per arrival). */
+  private reachAvoiding(id: number, avoid: number): Uint8Array {
+    const k = `${id}:${avoid}`;
+    let seen = this.avoidCache.get(k);
+    if (!seen) { seen = this.walk(id, (n) => n.id === avoid); this.avoidCache.set(k, seen); }
     return seen;
   }
 
@@ -1090,8 +1103,9 @@ class LockFlow {
       // Lost only when lost on every merged path.
       const lost = c.lost && e.lost ? true : undefined;
       // Facts forgotten at the release are those learnt under the lock on every merged path.
-      const factsBefore = !e.factsBefore || !c.factsBefore || [...e.factsBefore].every((f) => c.factsBefore!.has(f))
-        ? c.factsBefore ?? e.factsBefore : new Set([...c.factsBefore, ...e.factsBefore]);
+      const factsBefore = e.factsBefore === c.factsBefore || !e.factsBefore || !c.factsBefore
+        || [...e.factsBefore.keys()].every((f) => c.factsBefore!.has(f))
+        ? c.factsBefore ?? e.factsBefore : new Set([...c.factsBefore.keys(), ...e.factsBefore.keys()]);
       if (acquires !== c.acquires || releases !== c.releases || escaped !== c.escaped || fromCaller !== c.fromCaller
         || fromNothing !== c.fromNothing || lost !== c.lost || factsBefore !== c.factsBefore) {
         own().locks.set(k, { ...c, acquires, releases, escaped, fromCaller, fromNothing, lost, factsBefore });
@@ -2008,11 +2022,20 @@ function killFacts(s: State, target: string): void {
   }
 }
 
+/** The object whose field the lock is (`pool` of `pool->lock`), if it is one. */
+function fieldOwner(expr: string): string | undefined {
+  return /^([A-Za-z_]\w*)(?:->|\.)\w+$/.exec(expr)?.[1];
+}
+
 /** Drops the facts learnt since `before` that read a field of `owner` (`pool->min_nr`), except those naming the lock `lock` itself. */
-function forgetFields(s: State, owner: string, lock: string, before: ReadonlySet<string>): void {
+function forgetFields(s: State, owner: string, lock: string, before: { has(k: string): boolean }): void {
+  if (s.facts.size === 0) return;
+  const arrow = `${owner}->`;
+  const dot = `${owner}.`;
   const field = new RegExp(`\\b${owner}(?:->|\\.)`);
   for (const k of [...s.facts.keys()]) {
-    if (!before.has(k) && field.test(k) && !k.includes(lock)) s.facts.delete(k);
+    if (before.has(k) || (!k.includes(arrow) && !k.includes(dot))) continue;
+    if (field.test(k) && !k.includes(lock)) s.facts.delete(k);
   }
 }
 
