@@ -850,7 +850,8 @@ class LockFlow {
         // lost so that a hand-off of the same acquire on another path does not excuse it at the exit.
         // An iterator's turn loses it only in a loop that drops the lock on another way round.
         // Not a bare spinlock pointer (`ptl`): callees given the page table it guards drop it unseen.
-        if (!e.parked && !bareLockPointer(k, e.expr) && !e.fromCaller && !e.guard && (!iter || this.droppedEachTurn(k, e.acquires)) && e.acquires.length > 0
+        if (!e.parked && !bareLockPointer(k, e.expr) && !e.fromCaller && !e.guard
+          && (!iter || this.droppedEachTurn(k, e.acquires) || this.releasesNoneOfDomain(k)) && e.acquires.length > 0
           && /^[A-Za-z_]\w*$/.test(target) && this.locals.has(target)) {
           t.locks.set(k, e.lost ? e : { ...e, lost: true });
           continue;
@@ -944,6 +945,17 @@ class LockFlow {
       this.releaseNodes.set(key, rel);
     }
     return rel.length > 0 && acquires.every((a) => rel!.some(this.onCycleThrough(a)));
+  }
+
+  /**
+   * Nothing in the function releases a lock of `key`'s domain (no verb, helper, consumer or
+   * same-file releaser), and it is no lock helper by name (`sched_core_lock()` locks every
+   * sibling's rq for its caller): a loop that takes one per turn and moves on is no lock-them-all
+   * loop paired with an unlock-them-all one; it loses each turn's lock.
+   */
+  private releasesNoneOfDomain(key: string): boolean {
+    if (lockHelper(this.fn.name) || WRAPPER_NAME.test(this.fn.name)) return false;
+    return (this.siteIndex().release.get(domainOf(key)) ?? []).length === 0 && !this.siteIndex().release.has('*');
   }
 
   /** Does node `n` lie on a CFG cycle through the lock event at `a` (a loop that runs both)? Never, for an unknown site. */
