@@ -832,7 +832,10 @@ class Builder {
   private keepsNothing(name: string, args: Node[]): boolean {
     const c = this.input.catalogue;
     if (c.readOnlyCalls.test(name) || c.plainAccessors.has(name)) return true;
-    return args.filter((a) => !this.plainValue(a)).length <= 1 && !c.keepsAlone.test(name);
+    if (c.keepsAlone.test(name)) return false;
+    let objects = 0;
+    for (const a of args) if (!this.plainValue(a) && ++objects > 1) return false;
+    return true;
   }
 
   /** A literal, an upper-case constant, or a variable of a scalar type: nowhere to keep an object. */
