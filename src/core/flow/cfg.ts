@@ -86,6 +86,12 @@ export interface Cfg {
   fromCalls: Set<string>;
   /** Declared type of each parameter and local (`struct zs_pool *pool` → `zs_pool`). */
   types: Map<string, string>;
+  /** Locals declared `static`. */
+  staticLocals: Set<string>;
+  /** Parameters and locals declared as pointers or arrays (`types` holds only their base type). */
+  pointers: Set<string>;
+  /** The body has inline assembly (its outputs write variables no event shows). */
+  hasAsm: boolean;
 }
 
 interface GuardScope { cls: GuardClass; key: string; expr: string; site: Site; block: number }
@@ -122,6 +128,12 @@ class Builder {
   private readonly stackObjects = new Set<string>();
   private readonly fromCalls = new Set<string>();
   private readonly types = new Map<string, string>();
+  /** Names declared as pointers or arrays (`types` keeps only the base type: `mempool_t *pool` is "mempool_t"). */
+  private readonly pointers = new Set<string>();
+  /** Locals declared `static`: they keep their value from one call to the next. */
+  private readonly staticLocals = new Set<string>();
+  /** The body has inline assembly, whose outputs write variables no event shows. */
+  private hasAsm = false;
   /** `struct mm_struct *mm = current->mm;` never reassigned: lock keys use `current->mm`. */
   private readonly initFrom = new Map<string, string>();
   private readonly assignCount = new Map<string, number>();
@@ -158,7 +170,8 @@ class Builder {
     }
     for (const n of this.nodes) if (n.kind === 'branch') n.armReleases = [this.armReleases(n.succ[0]), this.armReleases(n.succ[1])];
     return { nodes: this.nodes, params: this.params, locals: this.locals, tested, lockedVars: this.lockedVars,
-      stackObjects: this.stackObjects, fromCalls: this.fromCalls, types: this.types };
+      stackObjects: this.stackObjects, fromCalls: this.fromCalls, types: this.types,
+      staticLocals: this.staticLocals, hasAsm: this.hasAsm, pointers: this.pointers };
   }
 
   private canonicaliseLockKeys(): void {
@@ -231,9 +244,11 @@ class Builder {
     if (!list) return;
     for (const p of list.namedChildren) {
       if (!p || p.type !== 'parameter_declaration') continue;
-      const name = declName(p.childForFieldName('declarator'));
+      const decl = p.childForFieldName('declarator');
+      const name = declName(decl);
       if (name) this.params.push(name);
       this.noteType(name, p.childForFieldName('type'));
+      if (name && decl && decl.type !== 'identifier') this.pointers.add(name);
     }
   }
 
@@ -252,10 +267,18 @@ class Builder {
         if (l) this.labelNodes.set(l.text, n);
       } else if (n.type === 'declaration') {
         const type = n.childForFieldName('type');
+        const isStatic = n.namedChildren.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static');
         for (const c of n.namedChildren) {
-          if (c?.type === 'init_declarator') this.noteType(declName(c.childForFieldName('declarator')), type);
-          else if (c?.type === 'identifier' || c?.type === 'pointer_declarator' || c?.type === 'array_declarator') this.noteType(declName(c), type);
+          const decl = c?.type === 'init_declarator' ? c.childForFieldName('declarator')
+            : c?.type === 'identifier' || c?.type === 'pointer_declarator' || c?.type === 'array_declarator' ? c : null;
+          const name = declName(decl);
+          if (!decl || !name) continue;
+          this.noteType(name, type);
+          if (decl.type !== 'identifier') this.pointers.add(name);
+          if (isStatic) this.staticLocals.add(name);
         }
+      } else if (n.type === 'gnu_asm_expression' || n.type === 'asm_statement') {
+        this.hasAsm = true;
       }
       for (const c of n.namedChildren) if (c && c.type !== 'function_definition') walk(c);
     };
@@ -833,16 +856,19 @@ class Builder {
     const c = this.input.catalogue;
     if (c.readOnlyCalls.test(name) || c.plainAccessors.has(name)) return true;
     if (c.keepsAlone.test(name)) return false;
+    if (args.length <= 1) return true;
+    // Plain values beside exactly one object; a call given plain values only (`finish(id, DONE)`)
+    // is left as it was: it may act on a global (drop a global lock).
     let objects = 0;
     for (const a of args) if (!this.plainValue(a) && ++objects > 1) return false;
-    return true;
+    return objects === 1;
   }
 
   /** A literal, an upper-case constant, or a variable of a scalar type: nowhere to keep an object. */
   private plainValue(a: Node): boolean {
     if (a.type === 'number_literal' || a.type === 'char_literal' || a.type === 'true' || a.type === 'false' || a.type === 'null') return true;
     if (a.type !== 'identifier') return false;
-    return /^[A-Z][A-Z0-9_]*$/.test(a.text) || SCALAR_TYPE.test(this.types.get(a.text) ?? '');
+    return /^[A-Z][A-Z0-9_]*$/.test(a.text) || (!this.pointers.has(a.text) && SCALAR_TYPE.test(this.types.get(a.text) ?? ''));
   }
 }
 

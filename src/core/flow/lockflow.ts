@@ -16,7 +16,7 @@
 // did on the path (released twice, never assigned) are reported.
 import type { Cfg, CfgNode, Event, Atom, Site } from './cfg';
 import { EXIT } from './cfg';
-import { SCALAR_TYPE, dependsOn, lastName, rootOf, type ValueClass } from './expr';
+import { SCALAR_TYPE, dependsOn, lastName, rootOf, varsOf, type ValueClass } from './expr';
 import type { Diagnostic, HeldRange, LockPair, PathStep } from '../model';
 import { heldRanges } from './held';
 import { LINK_FIELD, LOCKED_FLAG, LOCKED_PAGE_ENCODING, LOCK_ADDRESS_CALLS, LOCK_ADDRESS_FILLS, OBJECT_MEASURE, VALUE_CALL } from '../locks/catalogue';
@@ -187,6 +187,13 @@ export function lockHelper(name: string): boolean {
   if (/is_held|lockdep|_is_locked|_test_|nolock|lockref|_init$|_held$|^lock_map_|^might_lock|^clear_bit_unlock|_alloc$|_free$/.test(name)) return false;
   return name.split('_').some((p) => p === 'lock' || p === 'unlock' || p === 'trylock' || p === 'relock');
 }
+
+/**
+ * Name parts of functions that may lock a whole set for a partner to unlock later
+ * (`mm_take_all_locks()`, `gpu_freeze_queues()` / `gpu_thaw_queues()`): see releasesNoneOfDomain.
+ */
+const HOLDS_A_SET = new Set(['locks', 'all', 'freeze', 'stop', 'suspend', 'quiesce', 'pause', 'block', 'disable',
+  'begin', 'start', 'prepare', 'enter', 'take', 'grab', 'hold', 'acquire', 'get', 'down']);
 
 function closingName(name: string): boolean {
   return name.split('_').some((p) => CLOSING.has(p) || /unlock/.test(p));
@@ -450,7 +457,11 @@ class LockFlow {
     const siteId = `double:${siteKey(site)}`;
     // A conditional acquire that fills the variable naming a held lock (`pte_offset_map_lock(…, &ptl)`
     // with ptl still holding pmd_lock()'s lock) spins on it or loses it: a double acquire too.
-    if ((heldWhen === 'always' || retargets) && !quiet && !guard && !key.startsWith('rcu:')) {
+    // Not when the held lock's object went to a callee (`gpu_huge_fault(vmf)` with vmf->ptl held) or
+    // its variable's address did (`drop_ptl(&ptl)`): either may have dropped it unseen.
+    const refill = heldWhen !== 'always' && retargets;
+    const judged = heldWhen === 'always' || (refill && !(prev?.status === 'held' && (prev.parked || this.givenToCall(expr))));
+    if (judged && !quiet && !guard && !key.startsWith('rcu:')) {
       if (prev?.status !== 'held') this.refute(siteId);
       else {
         // As for double releases: definite when no release of the lock lies between the two acquires.
@@ -463,9 +474,12 @@ class LockFlow {
         // a correlation through a variable the facts may not follow), nor when a callee or a store
         // may have taken it over, nor right under a test of memory a callee may have changed since
         // (`if (current->journal_info == NULL) down_write(…)` after gpu_trans_begin() set it).
-        const again = prev.acquires.length > 0 && !this.conditionallyTaken().has(key)
+        // (A refill is judged by the CFG alone: `if (kind == HUGE) ptl = pmd_lock(…)` then a
+        // `switch (kind)` that drops it is a correlation the facts do not follow.)
+        const again = !refill && prev.acquires.length > 0 && !this.conditionallyTaken().has(key)
           && !prev.byCallee && !prev.parked && !this.underMemoryTest(site);
         const definite = prev.acquires.length > 0 && !prev.fromCaller && !prev.escaped
+          && !(refill && this.retestsGuard(prev.acquires, site))
           && !(root && this.cfg.tested.has(root)) && (again || !this.eventBetween('release', key, prev.acquires, site));
         this.finding(siteId, definite, () => this.report(siteId, {
           ruleId: 'lock/double-acquire', site, lock: expr, key,
@@ -630,10 +644,41 @@ class LockFlow {
       if (start === undefined) return true;
       // Only for acquires between two releases: an acquire again after an unknown call may follow a
       // release inside it (`xfs_ail_update_finish()` drops ail_lock), which the loop's own release covered.
-      const fromStart = op === 'acquire' ? this.reachAvoiding(start, target) : this.reach(start);
+      if (op === 'acquire') {
+        if (this.acquireBeforeArrival(start, target, domainOf(key), nodes)) return true;
+        continue;
+      }
+      const fromStart = this.reach(start);
       for (const a of nodes) if (fromStart[a] && (a === target || this.reach(a)[target])) return true;
     }
     return false;
+  }
+
+  /**
+   * Is one of `acquires` (nodes) reachable from `start` without passing `target`, and does it reach
+   * `target`? One set per target and domain, found backwards from those acquires: the nodes that
+   * reach one of them without passing `target` (a yes/no per start would cost a walk per pair in
+   * a function with hundreds of unlocks, an array per pair releases² × nodes of memory).
+   */
+  private acquireBeforeArrival(start: number, target: number, domain: string, acquires: number[]): boolean {
+    const k = `${target}:${domain}`;
+    let before = this.avoidCache.get(k);
+    if (!before) {
+      before = new Uint8Array(this.cfg.nodes.length);
+      const preds = this.predecessors();
+      const stack = acquires.filter((a) => a === target || this.reach(a)[target]);
+      for (const a of stack) before[a] = 1;
+      while (stack.length) {
+        const n = stack.pop()!;
+        for (const p of preds[n]) {
+          if (p === target || before[p]) continue;
+          before[p] = 1;
+          stack.push(p);
+        }
+      }
+      this.avoidCache.set(k, before);
+    }
+    return this.cfg.nodes[start].succ.some((n) => before![n] === 1);
   }
 
   /**
@@ -690,7 +735,7 @@ class LockFlow {
 
   private sites?: SiteIndex;
   private readonly reachCache = new Map<number, Uint8Array>();
-  /** reachAvoiding's answers, by `from:avoid`. */
+  /** acquireBeforeArrival's sets, by `to:domain`. */
   private readonly avoidCache = new Map<string, Uint8Array>();
 
   /**
@@ -734,14 +779,6 @@ class LockFlow {
     if (cached) return cached;
     const seen = this.walk(id);
     this.reachCache.set(id, seen);
-    return seen;
-  }
-
-  /** Nodes reachable from `id` without going on past `avoid` (memoised: double releases ask it per arrival). */
-  private reachAvoiding(id: number, avoid: number): Uint8Array {
-    const k = `${id}:${avoid}`;
-    let seen = this.avoidCache.get(k);
-    if (!seen) { seen = this.walk(id, (n) => n.id === avoid); this.avoidCache.set(k, seen); }
     return seen;
   }
 
@@ -949,12 +986,16 @@ class LockFlow {
 
   /**
    * Nothing in the function releases a lock of `key`'s domain (no verb, helper, consumer or
-   * same-file releaser), and it is no lock helper by name (`sched_core_lock()` locks every
-   * sibling's rq for its caller): a loop that takes one per turn and moves on is no lock-them-all
-   * loop paired with an unlock-them-all one; it loses each turn's lock.
+   * same-file releaser); it is no lock helper by name (`sched_core_lock()` locks every sibling's
+   * rq for its caller), its name does not say it holds a set (HOLDS_A_SET: `…_take_all_locks`,
+   * `…_freeze_…`), and it takes the lock with no `_nested` subclass: a loop that takes one per turn
+   * and moves on is no lock-them-all loop paired with an unlock-them-all one; it loses each turn's lock.
    */
   private releasesNoneOfDomain(key: string): boolean {
     if (lockHelper(this.fn.name) || WRAPPER_NAME.test(this.fn.name)) return false;
+    if (this.fn.name.toLowerCase().split('_').some((p) => HOLDS_A_SET.has(p))) return false;
+    // `mutex_lock_nested(&q->mutex, q->id)`: a lockdep subclass per object says they are all meant to be held.
+    if (this.cfg.nodes.some((n) => n.events.some((e) => e.t === 'lock' && e.key === key && /_nested$/.test(e.verb.name)))) return false;
     return (this.siteIndex().release.get(domainOf(key)) ?? []).length === 0 && !this.siteIndex().release.has('*');
   }
 
@@ -1305,7 +1346,7 @@ class LockFlow {
         this.report(`unheld:${k}:${site.line}`, {
           ruleId: 'lock/release-unheld', site, lock: expr, key: k,
           message: `\`${expr}\` is released at line ${site.line} on a path where ${this.fn.name}() has not acquired it,`
-            + ` restoring IRQ flags \`${unsaved.flags}\` that no path from the start of ${this.fn.name}() saves; a caller's lock comes with the caller's flags, so no caller holds it`,
+            + ` restoring IRQ flags \`${unsaved.flags}\` that nothing on any path to it saves; a caller's lock comes with the caller's flags, so no caller holds it`,
           related: [{ line: unsaved.declared, column: 1, message: `\`${unsaved.flags}\` declared here without a value` }],
           flow: [{ line: site.line, column: site.column, message: `releases \`${expr}\` with flags never saved on this path` }],
         });
@@ -1396,12 +1437,16 @@ class LockFlow {
   }
 
   /**
-   * The first of `sites` that restores IRQ flags (`spin_unlock_irqrestore(l, flags)`) from a scalar
-   * local declared without a value, reached from the function's start by a path on which nothing
-   * writes it: no assignment, no `&flags`, no call or lock verb given it (`local_irq_save(flags)`,
-   * `spin_lock_irqsave(l, flags)`; any call counts, a macro may assign its argument).
+   * The first of `sites` that restores IRQ flags (`spin_unlock_irqrestore(l, flags)`) from a
+   * non-static scalar local declared without a value, reached from the function's start with
+   * nothing on any path to it writing the flags: no assignment, no `&flags`, no call or lock verb
+   * given them (`local_irq_save(flags)`, `spin_lock_irqsave(l, flags)`; any call counts, a macro
+   * may assign its argument).
    */
   private unsavedFlags(sites: Site[]): { site: Site; flags: string; declared: number } | undefined {
+    // Writes no event shows: inline assembly outputs, a macro of this file that names the flags
+    // itself (`#define GDEV_LOCK(d) spin_lock_irqsave(&(d)->lock, flags)` called as GDEV_LOCK(d)).
+    if (this.cfg.hasAsm || this.callsLockishMacro()) return undefined;
     const { nodeOf } = this.siteIndex();
     for (const site of sites) {
       const id = nodeOf.get(siteKey(site));
@@ -1411,11 +1456,14 @@ class LockFlow {
       const rel = node.events[at];
       const v = rel?.t === 'lock' ? rel.flags : undefined;
       if (!v || !/^[A-Za-z_]\w*$/.test(v) || !this.cfg.locals.has(v) || this.cfg.params.includes(v)
-        || !SCALAR_TYPE.test(this.cfg.types.get(v) ?? '')) continue;
+        || this.cfg.staticLocals.has(v) || !SCALAR_TYPE.test(this.cfg.types.get(v) ?? '')) continue;
       const word = new RegExp(`\\b${v}\\b`);
       let declared = 0;
       const writes = (e: Event): boolean => {
         if (e.t === 'assign') {
+          // `fp = &flags;` lets anything write it later (normalised values drop the `&`, so any
+          // value that reads the flags counts).
+          if (e.rhs && word.test(e.rhs)) return true;
           if (e.target !== v) return false;
           if (e.value === 'uninit') { declared = e.line; return false; }
           return true;
@@ -1424,23 +1472,68 @@ class LockFlow {
         if (e.t === 'lock') return e.flags !== v && word.test(e.site.text);
         return false;
       };
-      // Writes in the release's own statement before it count; then walk back to the start.
+      // Nothing may write the flags on any path to the release (a save on another branch may be
+      // the one that runs, by a correlation the walk does not follow). Then the release reads
+      // flags never set whenever it runs, whatever the branches: no correlation can make it right.
+      // The release's own statement counts up to it; then walk back to the start.
       if (node.events.slice(0, at).some(writes)) continue;
       const preds = this.predecessors();
       const seen = new Set<number>([id]);
       const work = [...preds[id]];
+      let written = false;
       let reachesStart = false;
-      while (work.length) {
+      while (work.length && !written) {
         const n = this.cfg.nodes[work.pop()!];
         if (seen.has(n.id)) continue;
         seen.add(n.id);
-        if (n.events.some(writes)) continue;
+        if (n.events.some(writes)) { written = true; break; }
         if (n.kind === 'entry') { reachesStart = true; continue; }
         work.push(...preds[n.id]);
       }
-      if (reachesStart && declared) return { site, flags: v, declared };
+      if (!written && reachesStart && declared) return { site, flags: v, declared };
     }
     return undefined;
+  }
+
+  /**
+   * A branch on a path from one of `acquires` to `site` tests a scalar local or parameter that a
+   * test right above that acquire also read (`if (kind == HUGE) ptl = pmd_lock(…)`, then
+   * `switch (kind)`): the paths may be correlated in a way the facts do not follow.
+   */
+  private retestsGuard(acquires: Site[], site: Site): boolean {
+    const idx = this.siteIndex();
+    const target = idx.nodeOf.get(siteKey(site));
+    if (target === undefined) return true;
+    const own = (v: string): boolean => (this.locals.has(v) || this.cfg.params.includes(v))
+      && !this.cfg.pointers.has(v) && SCALAR_TYPE.test(this.cfg.types.get(v) ?? '');
+    for (const a of acquires) {
+      const start = idx.nodeOf.get(siteKey(a));
+      if (start === undefined) return true;
+      const guarded = new Set(this.guardsAbove(a).flatMap((g) => g.atom?.vars.filter(own) ?? []));
+      if (!guarded.size) continue;
+      const from = this.reach(start);
+      // A test, or a switch (whose cases are no atoms of their own).
+      const reads = (n: CfgNode): string[] => n.atom?.vars ?? (n.step?.startsWith('switch') ? varsOf(n.step.slice(6)) : []);
+      if (this.cfg.nodes.some((n) => from[n.id] === 1 && this.reach(n.id)[target] === 1
+        && reads(n).some((v) => guarded.has(v)))) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Some call other than a lock verb is given the lock (`drop_ptl(&ptl)`) or, for a lock in a
+   * field, its object (`gpu_huge_fault(vmf)` with `vmf->ptl`): it may drop the lock unseen.
+   */
+  private givenToCall(expr: string): boolean {
+    const root = expr.includes('->') || expr.includes('.') ? rootOf(expr) : undefined;
+    return this.cfg.nodes.some((n) => n.events.some((e) => e.t === 'call'
+      && e.args.some((a) => a === expr || (root !== undefined && (a === root || a.startsWith(`${root}->`) || a.startsWith(`${root}.`))))));
+  }
+
+  /** The function calls an upper-case macro whose name speaks of locking or IRQ state (`CRITBEGIN`, `GDEV_LOCK`). */
+  private callsLockishMacro(): boolean {
+    return this.cfg.nodes.some((n) => n.events.some((e) => e.t === 'call' && /^[A-Z][A-Z0-9_]*$/.test(e.name)
+      && /LOCK|SAVE|IRQ|FLAG|CRIT/.test(e.name)));
   }
 
   /** Some test compares lock pointer `v` with another (`ptl != pml`): the two may name one lock. */

@@ -385,14 +385,15 @@ export const READ_ONLY_CALL: RegExp = new RegExp([
   /^split_(?:folio|huge_page)$|^flush_dcache_(?:folio|page)$|^(?:min|max)(?:_t)?$|^p(?:te|md|ud)_same$/.source,
 ].join('|'));
 /**
- * Calls given a locked object and nothing else that still keep it somewhere: the LRU and its
- * per-CPU batches (`folio_add_lru(folio)`), a queue or list of the callee's own. Any other call
+ * Calls given a locked object and nothing else (or nothing else but plain values: see cfg.ts
+ * keepsNothing) that still keep it somewhere: the LRU and its per-CPU batches
+ * (`folio_add_lru(folio)`), a queue or list of the callee's own, a tracker or cache. Any other call
  * given the object alone (`folio_mark_dirty(folio)`, `folio_put(folio)`, `kmap(page)`) has nowhere
  * to put it but the object itself, so a locked object stays ours: overwriting its only name later
  * loses the lock (a deleted unlock in a scan loop) instead of handing it off. A call given the
  * object and something more (`list_add(&folio->lru, &l)`, `fbatch_add(fb, folio)`) may keep it.
  */
-export const KEEPS_ALONE: RegExp = /(?:^|_)(?:add|insert|store|enqueue|queue|push|putback|attach|link|hash|register|defer)(?:_|$)|^lru_cache_/;
+export const KEEPS_ALONE: RegExp = /(?:^|_)(?:add|insert|store|enqueue|queue|push|putback|attach|link|hash|register|defer|track|record|stash|save|keep|remember|cache)(?:_|$)|^lru_cache_/;
 
 /**
  * Calls that read a measure of an object, not the object: what they return (`folio_nr_pages(folio)`)
