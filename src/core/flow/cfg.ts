@@ -257,10 +257,12 @@ class Builder {
   }
 
   /**
-   * Labels, and the declared type of every local: statements are built from the last to the first,
-   * so a call's arguments are met before their declarations (plainValue needs the types).
+   * Labels, and the declared type of every local, noted here once for the whole build: statements
+   * are built from the last to the first, so a call's arguments are met before their declarations
+   * (plainValue needs the types). A local's first declaration wins, over a parameter of its name too.
    */
   private collectLabels(body: Node): void {
+    const typed = new Set<string>();
     const walk = (n: Node): void => {
       if (n.type === 'labeled_statement') {
         const l = n.childForFieldName('label');
@@ -273,7 +275,7 @@ class Builder {
             : c?.type === 'identifier' || c?.type === 'pointer_declarator' || c?.type === 'array_declarator' ? c : null;
           const name = declName(decl);
           if (!decl || !name) continue;
-          this.noteType(name, type);
+          if (!typed.has(name)) { typed.add(name); this.noteType(name, type); }
           if (decl.type !== 'identifier') this.pointers.add(name);
           if (isStatic) this.staticLocals.add(name);
         }
@@ -720,13 +722,11 @@ class Builder {
         const name = declName(c.childForFieldName('declarator'));
         const value = c.childForFieldName('value');
         if (name) this.locals.add(name);
-        this.noteType(name, type);
         if (!value || !name) continue;
         if (/^[A-Za-z_]\w*(->\w+)+$/.test(value.text.replace(/\s+/g, ''))) this.initFrom.set(name, value.text.replace(/\s+/g, ''));
         this.assignInto(out, name, value, '=');
       } else if (c.type === 'identifier' || c.type === 'pointer_declarator' || c.type === 'array_declarator') {
         const name = declName(c);
-        this.noteType(name, type);
         if (name) {
           this.locals.add(name);
           if (c.type !== 'array_declarator') out.push({ t: 'assign', target: name, value: 'uninit', line: c.startPosition.row + 1 });

@@ -691,11 +691,10 @@ class LockFlow {
     const target = idx.nodeOf.get(siteKey(to));
     if (target === undefined) return true;
     // Only tests of memory a callee can change (`current->…`, `p->f`, a global) in if/switch-like branches.
-    const own = (v: string): boolean => this.locals.has(v) || this.cfg.params.includes(v);
     const tests: { id: number; subject: string; vars: string[] }[] = [];
     for (const n of this.cfg.nodes) {
       const a = n.kind === 'branch' ? n.atom : undefined;
-      if (!a || a.key.startsWith('#if') || (!/->|\./.test(a.key) && a.vars.every(own))) continue;
+      if (!a || a.key.startsWith('#if') || !this.readsSharedMemory(a)) continue;
       // A loop's own exit test is re-tested on every turn: an unlock repeated through the back edge
       // with no acquire between is a double release whatever that test reads (kthread_should_stop()),
       // unless the test fetches something (`buf = next_locked_buf(j)` may hand back the lock taken)
@@ -716,8 +715,17 @@ class LockFlow {
 
   /** The lock event sits right under a test of memory a callee can change (`current->…`, `p->f`, a global). */
   private underMemoryTest(site: Site): boolean {
-    const own = (v: string): boolean => this.locals.has(v) || this.cfg.params.includes(v);
-    return this.guardsAbove(site).some((g) => g.atom !== undefined && (/->|\./.test(g.atom.key) || !g.atom.vars.every(own)));
+    return this.guardsAbove(site).some((g) => g.atom !== undefined && this.readsSharedMemory(g.atom));
+  }
+
+  /** A local or parameter of this function. */
+  private ownVar(v: string): boolean {
+    return this.locals.has(v) || this.cfg.params.includes(v);
+  }
+
+  /** The test reads memory a callee can change: a field (`current->…`, `p->f`) or a variable not our own (a global). */
+  private readsSharedMemory(a: Atom): boolean {
+    return /->|\./.test(a.key) || !a.vars.every((v) => this.ownVar(v));
   }
 
   /**
@@ -893,8 +901,7 @@ class LockFlow {
           t.locks.set(k, e.lost ? e : { ...e, lost: true });
           continue;
         }
-        for (const a of e.acquires) this.handedOff.add(siteKey(a));
-        if (!e.parked) for (const a of e.acquires) this.handedOffUnparked.add(siteKey(a));
+        this.handOff(e.acquires, !e.parked);
       }
       // Still named another way (`fsn_mark = new_fsn_mark; new_fsn_mark = NULL;`): it goes by that name now.
       const other = e.status === 'held' ? e.aliasNames?.find((n) => !dependsOn(n, target) && !n.includes('(')) : undefined;
@@ -902,7 +909,7 @@ class LockFlow {
       t.locks.delete(k);
       if (renamed && !t.locks.has(renamed)) {
         // As trusted as a hand-off at the exits (rcu_force_quiescent_state()'s rnp_old walk).
-        for (const a of e.acquires) { this.handedOff.add(siteKey(a)); this.handedOffUnparked.add(siteKey(a)); }
+        this.handOff(e.acquires, true);
         t.locks.set(renamed, { ...e, expr: other!, aliasNames: e.aliasNames!.filter((n) => n !== other && !dependsOn(n, target)) });
         continue;
       }
@@ -1043,6 +1050,17 @@ class LockFlow {
     return this.storedValues.some((v) => storesObject(v, root));
   }
 
+  /**
+   * Records the acquires as handed off (excused at the exits); `unparked` when not by overwriting
+   * the name of an object put somewhere (a rename, a callee taking it over: see lostAtExit).
+   */
+  private handOff(acquires: Site[], unparked: boolean): void {
+    for (const a of acquires) {
+      this.handedOff.add(siteKey(a));
+      if (unparked) this.handedOffUnparked.add(siteKey(a));
+    }
+  }
+
   /** A held object given to a call that may keep it (`list_add(&folio->lru, &l)`, `batch_add(b, folio)`). */
   private park(s: State, args: string[]): State {
     let t: State | undefined;
@@ -1107,7 +1125,7 @@ class LockFlow {
       // The callee may or may not have dropped it (`do_vmi_munmap(…, unlock)`, an error path of
       // hugetlb_no_page()): a later release of it here is neither a double nor an unheld release.
       t.locks.set(k, maybeDropped(entry));
-      for (const a of entry.acquires) { this.handedOff.add(siteKey(a)); this.handedOffUnparked.add(siteKey(a)); }
+      this.handOff(entry.acquires, true);
     }
     return t ?? s;
   }
@@ -1328,28 +1346,17 @@ class LockFlow {
       // names the very lock `pmd_lock(mm, pmd)` took): only other functions are judged.
       const address = category === 'local' && !closing && this.takesOtherOfDomain(k) ? this.lockAddressOnly(expr, sites) : undefined;
       if (address && !sites.some((site) => this.underOwnFlag(site))) {
-        const site = sites[0];
-        this.report(`unheld:${k}:${site.line}`, {
-          ruleId: 'lock/release-unheld', site, lock: expr, key: k,
-          message: `\`${expr}\` is released at line ${sites.map((x) => x.line).join(', ')} on a path where ${this.fn.name}() has not acquired it;`
-            + ` it holds only the address ${address.call}() gives at line ${address.line}, which takes no lock, so no caller holds it`,
-          related: [{ line: address.line, column: 1, message: `\`${expr}\` set by ${address.call}(), which does not lock` }],
-          flow: [{ line: site.line, column: site.column, message: `releases \`${expr}\` without acquiring it on this path` }],
-        });
+        this.reportUntaken(k, expr, sites, `; it holds only the address ${address.call}() gives at line ${address.line}, which takes no lock, so no caller holds it`,
+          [{ line: address.line, column: 1, message: `\`${expr}\` set by ${address.call}(), which does not lock` }]);
         continue;
       }
       // `spin_unlock_irqrestore(l, flags)` with a local `flags` no path from the start saved: a
       // caller's lock would come with the caller's flags, so this release drops nothing it holds.
       const unsaved = this.unsavedFlags(sites);
       if (unsaved) {
-        const site = unsaved.site;
-        this.report(`unheld:${k}:${site.line}`, {
-          ruleId: 'lock/release-unheld', site, lock: expr, key: k,
-          message: `\`${expr}\` is released at line ${site.line} on a path where ${this.fn.name}() has not acquired it,`
-            + ` restoring IRQ flags \`${unsaved.flags}\` that nothing on any path to it saves; a caller's lock comes with the caller's flags, so no caller holds it`,
-          related: [{ line: unsaved.declared, column: 1, message: `\`${unsaved.flags}\` declared here without a value` }],
-          flow: [{ line: site.line, column: site.column, message: `releases \`${expr}\` with flags never saved on this path` }],
-        });
+        this.reportUntaken(k, expr, [unsaved.site], `, restoring IRQ flags \`${unsaved.flags}\` that nothing on any path to it saves; a caller's lock comes with the caller's flags, so no caller holds it`,
+          [{ line: unsaved.declared, column: 1, message: `\`${unsaved.flags}\` declared here without a value` }],
+          `releases \`${expr}\` with flags never saved on this path`);
         continue;
       }
       // The function takes this very lock itself, blocking, on a path where it had not touched it:
@@ -1362,14 +1369,8 @@ class LockFlow {
         && !this.testsLockState() && !sites.some((site) => this.underOwnFlag(site))
         ? this.freshTaken.get(k)!.filter((a) => sites.every((r) => this.freshProof(k, a, r))) : [];
       if (fresh.length) {
-        const site = sites[0];
-        this.report(`unheld:${k}:${site.line}`, {
-          ruleId: 'lock/release-unheld', site, lock: expr, key: k,
-          message: `\`${expr}\` is released at line ${sites.map((x) => x.line).join(', ')} on a path where ${this.fn.name}() has not acquired it;`
-            + ` it takes it itself at line ${fresh.map((a) => a.line).join(', ')}, so no caller holds it`,
-          related: fresh.map((a) => ({ line: a.line, column: a.column, message: `${this.fn.name}() acquires \`${expr}\` here without holding it before` })),
-          flow: [{ line: site.line, column: site.column, message: `releases \`${expr}\` without acquiring it on this path` }],
-        });
+        this.reportUntaken(k, expr, sites, `; it takes it itself at line ${fresh.map((a) => a.line).join(', ')}, so no caller holds it`,
+          fresh.map((a) => ({ line: a.line, column: a.column, message: `${this.fn.name}() acquires \`${expr}\` here without holding it before` })));
         continue;
       }
       // An annotated function may drop more than it names (xfs_iget_recycle() "drops the i_flags_lock
@@ -1407,6 +1408,20 @@ class LockFlow {
         flow: [{ line: site.line, column: site.column, message: `releases \`${expr}\` without acquiring it` }],
       });
     }
+  }
+
+  /**
+   * A release at `sites` of a lock this function has not taken there, with the reason (`why`, which
+   * begins with its own punctuation) no caller can be holding it either.
+   */
+  private reportUntaken(k: string, expr: string, sites: Site[], why: string, related: Diagnostic['related'],
+    step = `releases \`${expr}\` without acquiring it on this path`): void {
+    const site = sites[0];
+    this.report(`unheld:${k}:${site.line}`, {
+      ruleId: 'lock/release-unheld', site, lock: expr, key: k,
+      message: `\`${expr}\` is released at line ${sites.map((x) => x.line).join(', ')} on a path where ${this.fn.name}() has not acquired it${why}`,
+      related, flow: [{ line: site.line, column: site.column, message: step }],
+    });
   }
 
   /**
@@ -1482,7 +1497,7 @@ class LockFlow {
       const work = [...preds[id]];
       let written = false;
       let reachesStart = false;
-      while (work.length && !written) {
+      while (work.length) {
         const n = this.cfg.nodes[work.pop()!];
         if (seen.has(n.id)) continue;
         seen.add(n.id);
@@ -1504,8 +1519,7 @@ class LockFlow {
     const idx = this.siteIndex();
     const target = idx.nodeOf.get(siteKey(site));
     if (target === undefined) return true;
-    const own = (v: string): boolean => (this.locals.has(v) || this.cfg.params.includes(v))
-      && !this.cfg.pointers.has(v) && SCALAR_TYPE.test(this.cfg.types.get(v) ?? '');
+    const own = (v: string): boolean => this.ownVar(v) && !this.cfg.pointers.has(v) && SCALAR_TYPE.test(this.cfg.types.get(v) ?? '');
     for (const a of acquires) {
       const start = idx.nodeOf.get(siteKey(a));
       if (start === undefined) return true;

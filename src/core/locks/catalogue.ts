@@ -340,11 +340,6 @@ export const ACQUIRE_WRAPPERS: string[] = ['__pte_offset_map', 'pte_offset_map',
 export const IN_PLACE_ITERATORS: RegExp = /^(?:xas_for_each|xas_for_each_marked|xas_for_each_conflict|mas_for_each|mas_for_each_rev|for_each_vma|for_each_vma_range)$/;
 
 /**
- * Calls whose result is a plain conversion or lookup and never comes back locked.
- * A lock on a local set from any other call (`folio = ksm_get_folio(…, TRYLOCK)`)
- * may have been taken by that callee, so the cross-function check leaves it alone.
- */
-/**
  * Calls that give a lock's address without taking it, as their result (`src_ptl = pmd_lockptr(mm, pmd)`);
  * LOCK_ADDRESS_FILLS give it through an out-parameter. In a function that takes another lock of the
  * domain itself (its own page-table locking), a local holding only such an address is a lock it
@@ -352,6 +347,11 @@ export const IN_PLACE_ITERATORS: RegExp = /^(?:xas_for_each|xas_for_each_marked|
  */
 export const LOCK_ADDRESS_CALLS: string[] = ['pte_lockptr', 'pmd_lockptr', 'pud_lockptr', 'huge_pte_lockptr', 'ptlock_ptr'];
 
+/**
+ * Calls whose result is a plain conversion or lookup and never comes back locked.
+ * A lock on a local set from any other call (`folio = ksm_get_folio(…, TRYLOCK)`)
+ * may have been taken by that callee, so the cross-function check leaves it alone.
+ */
 export const PLAIN_ACCESSORS: string[] = [
   'container_of', 'container_of_const', 'list_entry', 'list_first_entry', 'list_last_entry', 'list_next_entry',
   'list_prev_entry', 'list_first_entry_or_null', 'hlist_entry', 'rb_entry', 'rb_entry_safe', 'page_folio',
