@@ -210,3 +210,121 @@ test('an annotated caller that keeps the lock over the call: nothing', async () 
   const a = await analyseText('hugetlb.c', SURPLUS.replace('\tspin_unlock(&hugetlb_lock);\n\taccount_surplus(delta);\n\tspin_lock(&hugetlb_lock);', '\taccount_surplus(delta);'));
   assert.deepEqual(a.diagnostics, []);
 });
+
+/**
+ * mm/vmalloc.c: find_vmap_area_exceed_addr_lock() returns with a node's busy lock held for its
+ * callers, and its partner unlock helper is handed the lock. Neither says callers pass the lock
+ * around: a function dropping it untaken, with every other user taking it itself, lost its lock.
+ */
+const PEERS = `
+struct gpu_node { struct gpu_busy busy; int n; };
+struct gpu_busy { spinlock_t lock; struct rb_root root; };
+
+static struct gpu_node gpu_nodes[4];
+
+/* Returns with the node's busy lock held: its callers unlock it. */
+static struct gpu_node *gpu_find_node_lock(unsigned long addr)
+{
+	struct gpu_node *vn = &gpu_nodes[addr & 3];
+
+	spin_lock(&vn->busy.lock);
+	return vn;
+}
+
+static void gpu_node_unlock(struct gpu_node *vn)
+{
+	spin_unlock(&vn->busy.lock);
+}
+
+void gpu_node_count(unsigned long addr)
+{
+	struct gpu_node *vn = gpu_find_node_lock(addr);
+
+	vn->n++;
+	gpu_node_unlock(vn);
+}
+EXPORT_SYMBOL(gpu_node_count);
+
+void gpu_node_insert(struct gpu_node *vn, struct rb_node *rb)
+{
+	spin_lock(&vn->busy.lock);
+	gpu_rb_insert(rb, &vn->busy.root);
+	spin_unlock(&vn->busy.lock);
+}
+EXPORT_SYMBOL(gpu_node_insert);
+
+/* BUG: its spin_lock() was deleted; every other user takes the busy lock itself. */
+void gpu_node_erase(struct gpu_node *vn, struct rb_node *rb)
+{
+	gpu_rb_erase(rb, &vn->busy.root);
+	spin_unlock(&vn->busy.lock);
+}
+EXPORT_SYMBOL(gpu_node_erase);
+`;
+
+test('a lock helper opening for its callers and an unlock helper handed the lock do not excuse a lost acquire', async () => {
+  const a = await analyseText('vmalloc.c', PEERS);
+  assert.deepEqual(a.diagnostics.map((d) => [d.ruleId, d.line, d.function]), [['lock/release-unheld', 42, 'gpu_node_erase']]);
+  assert.match(a.diagnostics[0].message, /not a lock callers hand over: 2 other functions take/);
+});
+
+test('the same lock helper named as the partner of the releaser excuses it (pipe_lock / pipe_unlock)', async () => {
+  const a = await analyseText('vmalloc.c', PEERS.replace(/gpu_node_erase/g, 'gpu_find_node_unlock'));
+  assert.deepEqual(a.diagnostics, []);
+});
+
+/**
+ * drivers/net/ethernet/netronome/nfp/nfpcore/nfp6000_pcie.c: nfp_alloc_bar() waits for a BAR with the
+ * lock dropped, and the wait returns with it taken again, through a lock helper two calls down
+ * (sparse's __acquire() says so). That helper is why the release after the wait is not a lost acquire.
+ */
+const BAR = `
+struct gpu_dev { spinlock_t bar_lock; wait_queue_head_t wq; int bars; };
+
+static int gpu_find_bar_and_lock(struct gpu_dev *gd)
+{
+	spin_lock(&gd->bar_lock);
+	if (!gd->bars) {
+		spin_unlock(&gd->bar_lock);
+		return -EAGAIN;
+	}
+	return 0;
+}
+
+static int gpu_wait_for_bar(struct gpu_dev *gd)
+{
+	return wait_event_interruptible(gd->wq, gpu_find_bar_and_lock(gd) != -EAGAIN);
+}
+
+/* OK: the wait returns with the bar lock taken again, through gpu_find_bar_and_lock(). */
+int gpu_alloc_bar(struct gpu_dev *gd, int nonblocking)
+{
+	spin_lock(&gd->bar_lock);
+	if (gd->bars)
+		goto out;
+	if (nonblocking)
+		goto out;
+	spin_unlock(&gd->bar_lock);
+	if (gpu_wait_for_bar(gd))
+		return -EINTR;
+	__acquire(&gd->bar_lock);
+out:
+	gd->bars--;
+	spin_unlock(&gd->bar_lock);
+	return 0;
+}
+EXPORT_SYMBOL(gpu_alloc_bar);
+
+void gpu_bar_reset(struct gpu_dev *gd)
+{
+	spin_lock(&gd->bar_lock);
+	gd->bars = 0;
+	spin_unlock(&gd->bar_lock);
+}
+EXPORT_SYMBOL(gpu_bar_reset);
+`;
+
+test('a lock helper the releaser reaches through its callees excuses the release after the call', async () => {
+  const a = await analyseText('nfp.c', BAR);
+  assert.deepEqual(a.diagnostics, []);
+});

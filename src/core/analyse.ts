@@ -12,6 +12,7 @@ import { lineOf, lineStarts } from './parse/lines';
 import type { FileSummary, FunctionSummary, SummaryCall } from './interproc/summary';
 import { CallIndex } from './interproc/handover';
 import { HELPER_DOMAINS } from './locks/helpers';
+import { closingCounterparts } from './locks/names';
 import { migrationPass, spansOf } from './migrate/file';
 import { classify } from './migrate/classify';
 import type { FileFacts } from './migrate/facts';
@@ -236,7 +237,7 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
   for (const o of outcomes) {
     // Also a function that seems to return a lock held: its summary says "leaves it held" to the
     // tree-wide rule (try_to_accept_memory_one() hands zone->lock to __accept_page(), which drops it).
-    const matters = o.diagnostics.length > 0 || (o.outside?.returnsHeld.length ?? 0) > 0;
+    const matters = o.diagnostics.length > 0 || (o.outside?.returnsHeld.length ?? 0) > 0 || o.wantsCallees === true;
     if (!o.rerun || !matters || !o.calls?.some((c) => calleeReleases.has(c) || calleeAcquires.has(c))) continue;
     const again = o.rerun(calleeReleases, calleeAcquires);
     o.diagnostics = again.diagnostics;
@@ -345,15 +346,9 @@ export interface FunctionOutcome {
   rerun?: (calleeReleases: Map<string, CalleeRelease[]>, calleeAcquires: Map<string, string[]>) => LockFlowResult;
   /** Findings a counterpart function does not excuse (LockFlowResult.firm). */
   firm?: Diagnostic[];
+  /** See LockFlowResult.wantsCallees. */
+  wantsCallees?: boolean;
 }
-
-/** Name parts that open something, and the parts of the function that closes it. */
-const COUNTERPARTS: Record<string, string[]> = {
-  start: ['stop', 'end', 'finish', 'done'], begin: ['end', 'finish', 'commit', 'done'], get: ['put', 'release'],
-  freeze: ['thaw'], disable: ['enable'], take: ['drop', 'release', 'put'], prepare: ['complete', 'finish', 'end'],
-  enter: ['exit', 'leave'], map: ['unmap'], pre: ['post'], lock: ['unlock'], acquire: ['release'],
-  pin: ['unpin'], grab: ['release', 'ungrab'], open: ['close', 'release'], down: ['up'], claim: ['release'],
-};
 
 /**
  * `zone_pcp_disable()` returns with pcp_batch_high_lock held on purpose: `zone_pcp_enable()`
@@ -363,14 +358,7 @@ const COUNTERPARTS: Record<string, string[]> = {
 function releasedByCounterpart(d: Diagnostic, fnName: string, releasers: Map<string, string[] | undefined>): boolean {
   if (d.ruleId !== 'lock/held-at-exit' || !d.lockKey) return false;
   const domain = domainOf(d.lockKey);
-  const parts = fnName.split('_');
-  for (let i = 0; i < parts.length; i++) {
-    for (const closing of COUNTERPARTS[parts[i]] ?? []) {
-      const other = [...parts.slice(0, i), closing, ...parts.slice(i + 1)].join('_');
-      if (releasers.get(other)?.includes(domain)) return true;
-    }
-  }
-  return false;
+  return closingCounterparts(fnName).some((other) => releasers.get(other)?.includes(domain));
 }
 
 function analyseFunction(parser: CParser, fn: Node, text: string, mask: MaskResult, opts: AnalyseOptions): FunctionOutcome {
@@ -396,7 +384,7 @@ function analyseFunction(parser: CParser, fn: Node, text: string, mask: MaskResu
     setHeld(info, r.held);
     const calls = [...new Set(cfg.nodes.flatMap((n) => n.events.flatMap((e) => (e.t === 'call' ? [e.name] : []))))];
     return {
-      fn: info, diagnostics: r.diagnostics, firm: r.firm, callerReleases: r.callerReleases, calls,
+      fn: info, diagnostics: r.diagnostics, firm: r.firm, callerReleases: r.callerReleases, calls, wantsCallees: r.wantsCallees,
       outside: r.outside, annotated: annotations.length > 0,
       rerun: (calleeReleases, calleeAcquires) => analyseLocks(cfg, {
         name, annotations, maxSteps: opts.maxSteps, acquireWrapper, wrapperDomain, calleeReleases, calleeAcquires, lockedCallbacks,

@@ -146,7 +146,7 @@ function lockFindings(parser: CParser, tree: FileSummary[], index: number, rel: 
   const local = r.analysis.diagnostics.filter((d) => inFn(d) && !callIndex.releasedByCallee(r.summary, d)).length;
   if (local) return local;
   const mine = (f: FileSummary, g: { name: string; startLine: number }): boolean => f === r.summary && g.name === fn.name && g.startLine === fn.startLine;
-  const cross = callIndex.check(mine, (_g, c, v) => why.push(`${c.expr}: ${v.t === 'free' ? 'reported' : `${v.t}, ${v.why}`}`));
+  const cross = callIndex.check(mine, (_g, c, v) => why.push(`${c.expr} [${c.root}${c.closing ? ', closing name' : ''}${c.takenAt !== undefined ? `, taken at ${c.takenAt}` : ''}]: ${v.t === 'free' ? 'reported' : `${v.t}, ${v.why}`}`));
   if (!why.length) {
     const g = r.summary.functions.find((x) => mine(r.summary, x));
     why.push(`no cross-function candidate; acquired here: ${g?.acquired.join(', ') || 'nothing'}`);

@@ -14,7 +14,7 @@
 // A lock the function never touched is "unknown" (a caller may hold it), so
 // releasing it is silent; only releases that contradict what this function
 // did on the path (released twice, never assigned) are reported.
-import type { Cfg, CfgNode, Event, Atom, Site } from './cfg';
+import type { Cfg, CfgNode, Event, Atom, ReturnInfo, Site } from './cfg';
 import { EXIT } from './cfg';
 import { SCALAR_TYPE, dependsOn, lastName, rootOf, varsOf, type ValueClass } from './expr';
 import type { Diagnostic, HeldRange, LockPair, PathStep } from '../model';
@@ -119,6 +119,11 @@ export interface LockFlowResult {
    * lock released (see splitReturn). A counterpart function cannot be what releases it.
    */
   firm?: Diagnostic[];
+  /**
+   * A caller split was left unjudged for a call that a same-file releaser may be: analyse.ts runs
+   * the function again with calleeReleases when it calls one.
+   */
+  wantsCallees?: boolean;
 }
 
 /**
@@ -148,6 +153,8 @@ export interface UnheldCandidate {
   takenAt?: number;
   /** The function is named as an unlock helper (…_unlock, …_put, …_stop): releasing is its job. */
   closing: boolean;
+  /** The function takes some lock itself (RCU and lazy MMU aside): see takesAnything. */
+  ownLocks: boolean;
 }
 
 export interface OutsideView {
@@ -210,6 +217,16 @@ const WRAPPER_NAME = /(^|_)(try)?lock(ed)?(_|$)|^__?acquire|_acquire$|(^|_)(?!(?
 /** `set_page_dirty_lock()` takes and drops the lock inside: not a wrapper. */
 const NOT_WRAPPER_NAME = /_dirty_lock$/;
 
+/** Named as a function that returns with a lock held (`folio_lruvec_lock`, `xfs_ilock`). */
+export function lockWrapperName(name: string): boolean {
+  return WRAPPER_NAME.test(name) && !NOT_WRAPPER_NAME.test(name);
+}
+
+/** Named as a function that releases a lock it is given (`unlock_cluster_or_swap_info`, `acomp_ctx_put_unlock`). */
+export function unlockHelperName(name: string): boolean {
+  return name.split('_').includes('unlock');
+}
+
 /** "spin:ptl" → "spin". */
 export function domainOf(key: string): string { return key.slice(0, key.indexOf(':')); }
 
@@ -260,6 +277,7 @@ class LockFlow {
   private readonly candidates: UnheldCandidate[] = [];
   /** Report ids of the findings listed in LockFlowResult.firm. */
   private readonly firm = new Set<string>();
+  private wantsCallees = false;
   private exitStates?: ReturnState[];
   /** Values this function stores into an array element or a field (`pages[i] = pg`), see storedAnywhere. */
   private storedValues?: string[];
@@ -306,6 +324,7 @@ class LockFlow {
     return {
       pairs: this.pairList(), diagnostics: [...this.diags.values()],
       firm: [...this.firm].map((id) => this.diags.get(id)!),
+      ...(this.wantsCallees ? { wantsCallees: true } : {}),
       held: this.held(),
       callerReleases: this.droppedForCaller(),
       outside: {
@@ -318,7 +337,8 @@ class LockFlow {
           taken: [...new Set([...this.acquiredAlways].flatMap((k) => this.ownerKeys(k)))],
           // Returning with a lock held hands it to a caller just as releasing an untaken one takes it from one.
           opened: [...new Set([...this.openedOwners(), ...[...this.handedToCallback].flatMap((k) => this.ownerKeys(k))])],
-          handed: [...new Set([...this.handedIn, ...this.asserted,
+          // A local filled by a call (`vn = find_vmap_area_exceed_addr_lock(…)`) names what that callee locked, not a caller's lock.
+          handed: [...new Set([...[...this.handedIn].filter((k) => !this.fromCallee(k)), ...this.asserted,
             ...this.fn.annotations.filter((a) => a.name !== 'acquires' && a.name !== 'cond_acquires')
               .flatMap((a) => a.args.map((x) => `*:${x.replace(/\s+/g, '')}`))].flatMap((k) => this.ownerKeys(k)))],
         },
@@ -930,6 +950,8 @@ class LockFlow {
       t.uninit.delete(target);
       if (value !== 'unknown') t.facts.set(target, value);
       else if (copied) t.facts.set(target, copied);
+      // `result = hugepage_vma_revalidate(…)`: the value is a callee's verdict (see sameVerdict).
+      if (value === 'unknown' && rhs && CALL_RESULT.test(rhs)) t.facts.set(`@${target}`, 'T');
     }
     return t;
   }
@@ -1189,7 +1211,7 @@ class LockFlow {
 
   private checkExits(): void {
     const wrapper = this.annotatedAcquirer() || (this.fn.acquireWrapper && this.fn.wrapperDomain === undefined);
-    const byName = WRAPPER_NAME.test(this.fn.name) && !NOT_WRAPPER_NAME.test(this.fn.name);
+    const byName = lockWrapperName(this.fn.name);
     // A `*_lock*` function (or a catalogue verb's own definition) locks something for its caller, but
     // an RCU or lazy-MMU section it also closes on some path (lock_vma_under_rcu()) is its own business:
     // left open elsewhere, it leaks. A catalogue verb hands out a lock of its own domain only.
@@ -1272,14 +1294,14 @@ class LockFlow {
    * kept in the caller's memory, a callee or lock helper that may have dropped it) and functions
    * that track lock state in a variable of their own are left to the other exit checks.
    */
-  private splitReturn(k: string, exits: ReturnState[]): { held: ReturnState; free: ReturnState } | undefined {
+  private splitReturn(k: string, exits: ReturnState[]): { held: ReturnState; free: ReturnState; rel?: Site } | undefined {
     if (this.testsLockState() || this.cfg.lockedVars.size) return undefined;
     // `if (pml != ptl) spin_unlock(pml)`: released under another name when the two are one lock.
     if (this.comparedLock(k.slice(k.indexOf(':') + 1))) return undefined;
     const byNode = new Map<number, { held?: ReturnState; free?: ReturnState }>();
     for (const x of exits) {
       const r = x.node.ret;
-      if (r && (r.value === undefined || r.hasLockCall || /LOCKED/.test(r.text))) continue;
+      if (r && ((r.value === undefined && !this.verdictReturn(r)) || r.hasLockCall || /LOCKED/.test(r.text))) continue;
       const e = x.s.locks.get(k);
       if (!e) continue;
       const slot = byNode.get(x.node.id) ?? {};
@@ -1293,16 +1315,42 @@ class LockFlow {
         slot.free ??= x;
       }
       byNode.set(x.node.id, slot);
-      if (slot.held && slot.free) return { held: slot.held, free: slot.free };
+      if (slot.held && slot.free) {
+        if (!r || r.value !== undefined) return { held: slot.held, free: slot.free };
+        const rel = this.alikeAtRelease(r.vars[0], slot.held, slot.free.s.locks.get(k)!.releases);
+        if (rel) return { held: slot.held, free: slot.free, rel };
+      }
     }
     return undefined;
   }
 
-  private reportSplit(k: string, split: { held: ReturnState; free: ReturnState }): void {
+  /**
+   * For `return v;` reached with a lock released on one path and held on `kept`: a release site
+   * from which v reaches the return unassigned, with v there as on the kept path (sameVerdict).
+   * The states merged at the return cannot say it (a success path with v untested merges into the
+   * released one), so the releasing path is read where it releases.
+   */
+  private alikeAtRelease(v: string, kept: ReturnState, releases: Site[]): Site | undefined {
+    const idx = this.siteIndex();
+    const assigns = (n: CfgNode): boolean => n.events.some((e) => (e.t === 'assign' && dependsOn(e.target, v)) || (e.t === 'call' && e.addrOf.includes(v)));
+    for (const r of releases) {
+      const rn = idx.nodeOf.get(siteKey(r));
+      if (rn === undefined || ![...this.inStates[rn].values()].some((s) => sameVerdict(v, s, kept.s))) continue;
+      if (this.walk(rn, assigns)[kept.node.id]) return r;
+    }
+    return undefined;
+  }
+
+  /** `return result;` of one local variable: judged by sameVerdict. */
+  private verdictReturn(r: ReturnInfo): boolean {
+    return r.vars.length === 1 && r.text.trim() === r.vars[0] && this.locals.has(r.vars[0]) && !this.cfg.params.includes(r.vars[0]);
+  }
+
+  private reportSplit(k: string, split: { held: ReturnState; free: ReturnState; rel?: Site }): void {
     const e = split.held.s.locks.get(k)!;
     const acq = e.acquires[0];
     const at = split.held.node;
-    const rel = split.free.s.locks.get(k)!.releases[0];
+    const rel = split.rel ?? split.free.s.locks.get(k)!.releases[0];
     this.firm.add(`exit:${k}:${acq.line}`);
     this.report(`exit:${k}:${acq.line}`, {
       ruleId: 'lock/held-at-exit', site: acq, lock: e.expr, key: k,
@@ -1389,12 +1437,12 @@ class LockFlow {
         const root = rootOf(expr) ?? '';
         // A local filled by a locking call (`f = get_folio(…, TRYLOCK)`, `get(&f)`) may come back
         // locked from that callee: not a caller's lock.
-        const fromCallee = category === 'local' && this.cfg.fromCalls.has(root);
+        const fromCallee = category === 'local' && this.fromCallee(k);
         if ((category === 'param' || category === 'global' || category === 'scope' || (category === 'local' && !fromCallee)) && !this.onlyTried(k)) {
           const paramIndex = category === 'param' ? this.cfg.params.indexOf(root) : undefined;
           this.candidates.push({ key: k, expr, root: category === 'scope' ? 'global' : category, owners: this.takesAlike(k) || this.opens(k) ? [] : this.ownerKeys(k),
             ...this.takenAt(k),
-            ...(paramIndex !== undefined ? { paramIndex } : {}), sites, closing });
+            ...(paramIndex !== undefined ? { paramIndex } : {}), sites, closing, ownLocks: this.takesAnything() });
         }
         continue;
       }
@@ -1615,7 +1663,7 @@ class LockFlow {
    * early return). Only for a lock that names one object throughout (a parameter's, a global), in
    * a function that does not track lock state in a flag or test it.
    */
-  private callerSplit(k: string, expr: string, category: string): { dropped: ReturnState; kept: ReturnState } | undefined {
+  private callerSplit(k: string, expr: string, category: string): { dropped: ReturnState; kept: ReturnState; rel?: Site } | undefined {
     if (category !== 'param' && category !== 'global' && category !== 'scope') return undefined;
     // An unlock helper (`unlock_cluster()`, `vma_pgtable_walk_end()`) releases only what was taken, by design.
     if (closingName(this.fn.name)) return undefined;
@@ -1624,7 +1672,9 @@ class LockFlow {
     const tell = (x: ReturnState): string | undefined => {
       const r = x.node.ret;
       if (!r) return 'void';
-      if (r.hasLockCall || r.value === undefined || /LOCKED/.test(r.text)) return undefined;
+      if (r.hasLockCall || /LOCKED/.test(r.text)) return undefined;
+      // `return result;`: alike when sameVerdict says so (checked once both paths are found).
+      if (r.value === undefined) return this.verdictReturn(r) ? `$${r.vars[0]}` : undefined;
       return r.text.replace(/\s+/g, '');
     };
     const dropped = new Map<string, ReturnState>();
@@ -1640,6 +1690,11 @@ class LockFlow {
         && e.releases.length && !dropped.has(t)) dropped.set(t, x);
       if (dropped.has(t) && kept.has(t)) {
         const split = { dropped: dropped.get(t)!, kept: kept.get(t)! };
+        if (t.startsWith('$')) {
+          const rel = this.alikeAtRelease(t.slice(1), split.kept, split.dropped.s.locks.get(k)!.releases);
+          if (!rel) return undefined;
+          return this.plainSplit(k, expr, { ...split, rel }) ? { ...split, rel } : undefined;
+        }
         return this.plainSplit(k, expr, split) ? split : undefined;
       }
     }
@@ -1652,12 +1707,13 @@ class LockFlow {
    * the caller took on the same test), and the kept path gives the object to no call (which may
    * release it for us: `swap_read_folio_bdev_async(folio, …)`).
    */
-  private plainSplit(k: string, expr: string, split: { dropped: ReturnState; kept: ReturnState }): boolean {
-    const rel = split.dropped.s.locks.get(k)!.releases[0];
+  private plainSplit(k: string, expr: string, split: { dropped: ReturnState; kept: ReturnState; rel?: Site }): boolean {
+    const rel = split.rel ?? split.dropped.s.locks.get(k)!.releases[0];
     const rn = this.siteIndex().nodeOf.get(siteKey(rel));
     if (rn === undefined) return false;
     const intoR = this.reachersOf(rn);
     const intoK = this.reachersOf(split.kept.node.id);
+    const keeps = this.reachersOf(split.kept.node.id, (n) => n.events.some((e) => e.t === 'lock' && e.key === k && e.verb.op !== 'acquire'));
     const afterR = this.reach(rn);
     const root = rootOf(expr) ?? expr;
     // Variables that may carry the lock's state: set from a call (`ce = cache_refresh_path(…)` comes
@@ -1667,18 +1723,31 @@ class LockFlow {
     const carriers = new Set<string>([...this.cfg.fromCalls]);
     const results = new Set<string>();
     const fromCall = (rhs: string): boolean => [...rhs.matchAll(/([A-Za-z_]\w*)\s*\(/g)].some((m) => !VALUE_CALL.test(m[1]));
+    // A scalar local set both by plain verdicts and by a call that may take or drop the lock
+    // (`result = __collapse_huge_page_swapin(…)`) carries lock state only where that value reaches.
+    const verdicts = new Set<string>();
+    const carrierDefs = new Map<string, Set<number>>();
     for (const n of this.cfg.nodes) {
       for (const e of n.events) {
         if (e.t === 'call') for (const a of e.addrOf) carriers.add(rootOf(a) ?? a);
-        else if (e.t === 'assign' && e.rhs && dependsOn(e.rhs, root)) carriers.add(e.target);
-        else if (e.t === 'assign' && e.rhs && fromCall(e.rhs)) results.add(e.target);
+        else if (e.t === 'assign' && e.rhs && dependsOn(e.rhs, root)) {
+          if (this.plainVerdict(e.target, e.rhs)) verdicts.add(e.target);
+          else { carriers.add(e.target); carrierDefs.set(e.target, (carrierDefs.get(e.target) ?? new Set()).add(n.id)); }
+        } else if (e.t === 'assign' && e.rhs && fromCall(e.rhs)) results.add(e.target);
       }
     }
+    const mixed = new Set([...verdicts].filter((v) => carrierDefs.has(v) && !this.cfg.fromCalls.has(v) && this.locals.has(v)));
     // A call's result tested for NULL or an error (`if (!IS_ERR(ce))`), not a count compared.
     const testsResult = (a: Atom): boolean => a.subject !== undefined && results.has(a.subject)
       && (a.op === 'truthy' || a.op === '==0' || a.op === '!=0' || a.op === 'IS_ERR' || a.op === 'IS_ERR_OR_NULL');
     for (const p of this.cfg.params) if (SCALAR_TYPE.test(this.cfg.types.get(p) ?? '')) carriers.add(p);
     const reads = (v: string): boolean => v === root || v === expr || dependsOn(v, root) || carriers.has(rootOf(v) ?? v);
+    const readsAt = (n: CfgNode, v: string): boolean => (mixed.has(v) ? this.reachingDefs(n.id, v).some((d) => carrierDefs.get(v)!.has(d)) : reads(v));
+    // The lock is the caller's, untouched or held, on some path into `n`.
+    const keptAt = (n: CfgNode): boolean => [...this.inStates[n.id].values()].some((st) => {
+      const e = st.locks.get(k);
+      return !e || (e.status === 'held' && e.fromCaller === true && !e.byCallee);
+    });
     // The test right above the release: `if (!IS_ERR(ce)) up_read(…)` releases what the call took.
     if (this.guardsAbove(rel).some((g) => g.atom !== undefined && testsResult(g.atom))) return false;
     // A lock helper given the object on the way to the release may be what took the lock
@@ -1688,12 +1757,22 @@ class LockFlow {
     if (helperTook) return false;
     for (const n of this.cfg.nodes) {
       if (!intoK[n.id]) continue;
-      if (n.succ.length > 1 && intoR[n.id] && n.succ.some((x) => intoR[x]) && !n.succ.every((x) => intoR[x])) {
-        if (!n.atom || n.atom.vars.some(reads) || (n.atom.subject !== undefined && reads(n.atom.subject))) return false;
+      // (A test with a way that avoids the release and returns: a BUG_ON()'s way returns nowhere.
+      // Only where the lock is still the caller's: a test after a callee dropped it is not between the two.)
+      if (n.succ.length > 1 && intoR[n.id] && n.succ.some((x) => intoR[x]) && n.succ.some((x) => !intoR[x] && this.returning()[x]) && keptAt(n)) {
+        if (!n.atom || n.atom.vars.some((v) => readsAt(n, v)) || (n.atom.subject !== undefined && readsAt(n, n.atom.subject))) return false;
       }
       // The kept path alone calls something that may release the lock: given its object, or any call
       // that is not read-only (a work item holding the object, a callee dropping a global lock).
-      if (!intoR[n.id] && !afterR[n.id] && n.events.some((e) => e.t === 'call' && (!e.readOnly || e.args.some(reads)))) return false;
+      // (On a path that keeps it: one that releases it before the return, a success path sharing the
+      // `return result;`, is not the kept path.)
+      // (A same-file callee that drops it for its caller is followed in the states already: `byCallee`.
+      // Those are known on the second pass only; the first asks for one.)
+      if (!intoR[n.id] && !afterR[n.id] && keeps[n.id] && n.events.some((e) => e.t === 'call' && !this.fn.calleeReleases?.has(e.name)
+        && (!e.readOnly || e.args.some(reads)))) {
+        if (!this.fn.calleeReleases) this.wantsCallees = true;
+        return false;
+      }
       // After the release, the function tells its caller through its memory (`c->dropped = 1`).
       if (afterR[n.id] && n.events.some((e) => e.t === 'assign' && e.target !== root && !dependsOn(e.target, root)
         && this.cfg.params.includes(rootOf(e.target) ?? '') && /^\*|->|\[/.test(e.target))) return false;
@@ -1701,12 +1780,61 @@ class LockFlow {
     return true;
   }
 
-  private reportCallerSplit(k: string, expr: string, split: { dropped: ReturnState; kept: ReturnState }): void {
-    const rel = split.dropped.s.locks.get(k)!.releases[0];
+  /** Nodes from which some return statement is reachable (not a BUG() or panic() path); computed once. */
+  private returning(): Uint8Array {
+    if (this.returners) return this.returners;
+    const preds = this.predecessors();
+    const seen = new Uint8Array(this.cfg.nodes.length);
+    const stack = this.cfg.nodes.filter((n) => n.kind === 'return').map((n) => n.id);
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (seen[n]) continue;
+      seen[n] = 1;
+      stack.push(...preds[n]);
+    }
+    this.returners = seen;
+    return seen;
+  }
+
+  private returners?: Uint8Array;
+
+  /** The nodes whose assignment to `v` may reach node `id` (one backward walk, stopping at them). */
+  private reachingDefs(id: number, v: string): number[] {
+    const preds = this.predecessors();
+    const seen = new Uint8Array(this.cfg.nodes.length);
+    const out: number[] = [];
+    const stack = [...preds[id]];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (seen[n]) continue;
+      seen[n] = 1;
+      if (this.cfg.nodes[n].events.some((e) => (e.t === 'assign' && e.target === v) || (e.t === 'call' && e.addrOf.includes(v)))) { out.push(n); continue; }
+      stack.push(...preds[n]);
+    }
+    return out;
+  }
+
+  /**
+   * `result = hugepage_vma_revalidate(mm, …)`: a scalar local given the result of a call that is no
+   * lock operation (not lock-named, not a same-file function that takes or drops a lock for its
+   * caller). It says how the callee fared, not whether a lock is held, so it carries no lock state.
+   */
+  private plainVerdict(target: string, rhs: string): boolean {
+    const m = /^([A-Za-z_]\w*)\s*\(/.exec(rhs);
+    if (!m || !rhs.endsWith(')') || !this.locals.has(target) || this.cfg.pointers.has(target)) return false;
+    if (!SCALAR_TYPE.test(this.cfg.types.get(target) ?? '')) return false;
+    const f = m[1];
+    return !/lock/i.test(f) && !this.fn.calleeAcquires?.has(f) && !this.fn.calleeReleases?.has(f);
+  }
+
+  private reportCallerSplit(k: string, expr: string, split: { dropped: ReturnState; kept: ReturnState; rel?: Site }): void {
+    const rel = split.rel ?? split.dropped.s.locks.get(k)!.releases[0];
     const at = split.kept.node;
     this.report(`unheld:${k}:${rel.line}`, {
       ruleId: 'lock/release-unheld', site: rel, lock: expr, key: k,
-      message: `\`${expr}\` is released at line ${rel.line} without being acquired in ${this.fn.name}(), so it is the caller's lock;`
+      message: (this.takenAt(k).takenAt !== undefined
+        ? `\`${expr}\` released at line ${rel.line} is the caller's lock (${this.fn.name}() drops the caller's and takes it back);`
+        : `\`${expr}\` is released at line ${rel.line} without being acquired in ${this.fn.name}(), so it is the caller's lock;`)
         + ` but ${this.fn.name}() returns at line ${at.line} without releasing it on another path, and the caller cannot tell which happened`,
       related: [{ line: at.line, column: at.column, message: `returns with the caller's \`${expr}\` still held` }],
       flow: [
@@ -1745,6 +1873,25 @@ class LockFlow {
   private releasesSomewhere(key: string): boolean {
     for (const [id, p] of this.pairs) if (p.releases.size && pairKey(id) === key) return true;
     return false;
+  }
+
+  /**
+   * The function acquires some lock itself. An unlock helper (`slab_stop()`, `hugetlb_vma_unlock_write()`)
+   * mostly only releases; a function that also takes locks (`kmem_cache_destroy()`,
+   * `__update_and_free_hugetlb_folio()`) is more likely named for its object than for closing a
+   * caller's lock (handover.ts weighs this for global locks).
+   */
+  private takesAnything(): boolean {
+    // RCU and lazy-MMU sections are taken around a piece of work by closers too (dlm_midcomms_commit_mhandle()).
+    for (const [id, p] of this.pairs) if (p.acquire && !GLOBAL_LOCKS.has(pairKey(id))) return true;
+    return false;
+  }
+
+  /** The lock's root is a local some call fills (`f = get_folio(…)`, `get(&f)`): it may come back locked from that callee. */
+  private fromCallee(key: string): boolean {
+    const expr = key.slice(domainOf(key).length + 1);
+    const root = rootOf(expr);
+    return root !== undefined && this.locals.has(root) && !this.cfg.params.includes(root) && this.cfg.fromCalls.has(root);
   }
 
   /** Keys of locks taken here and released nowhere in this function (kept, handed on, or lost track of). */
@@ -1912,14 +2059,17 @@ class LockFlow {
     return !da.some((x) => dr.some((y) => x.id !== y.id && x.atom!.vars.some((v) => y.atom!.vars.includes(v))));
   }
 
-  /** Nodes from which `site` is reachable, `site` itself included: one backward walk. */
-  private reachersOf(site: number): Uint8Array {
+  /**
+   * Nodes from which `site` is reachable, `site` itself included: one backward walk. With `avoid`,
+   * only along paths that pass no node it accepts (those nodes are left out).
+   */
+  private reachersOf(site: number, avoid?: (n: CfgNode) => boolean): Uint8Array {
     const preds = this.predecessors();
     const seen = new Uint8Array(this.cfg.nodes.length);
     const stack = [site];
     while (stack.length) {
       const n = stack.pop()!;
-      if (seen[n]) continue;
+      if (seen[n] || (n !== site && avoid?.(this.cfg.nodes[n]))) continue;
       seen[n] = 1;
       stack.push(...preds[n]);
     }
@@ -2131,6 +2281,26 @@ function storesObject(rhs: string, root: string): boolean {
   if (!dependsOn(rhs, root)) return false;
   const rest = rhs.replace(/\b([A-Za-z_]\w*)\(([A-Za-z_]\w*)\)/g, (m, f: string, x: string) => x === root && OBJECT_MEASURE.test(f) ? '0' : m);
   return dependsOn(rest, root);
+}
+
+/** A right-hand side that is a call's result: `f(…)`. */
+const CALL_RESULT = /^[A-Za-z_]\w*\s*\(/;
+
+/**
+ * Two paths reach `return v;` with the same kind of value in v: on both, v last came from a callee
+ * (`result = find_pmd_or_thp_or_none(…)`) and was tested alike since (`if (result != SCAN_SUCCEED)`),
+ * with no constant stored in it on either. The caller then cannot tell them apart, so it cannot
+ * know whether it got the lock back. A constant on one path (`ret = VM_FAULT_RETRY` when the lock
+ * was dropped) is a value the caller can tell apart: not this.
+ */
+function sameVerdict(v: string, a: State, b: State): boolean {
+  if (a.facts.get(`@${v}`) !== 'T' || b.facts.get(`@${v}`) !== 'T') return false;
+  const about = (s: State): Map<string, Fact> => new Map([...s.facts].filter(([k]) => k !== `@${v}` && dependsOn(k.startsWith('?') ? k.slice(1) : k, v)));
+  const fa = about(a);
+  const fb = about(b);
+  if (!fa.size || fa.size !== fb.size) return false;
+  for (const [k, f] of fa) if (fb.get(k) !== f) return false;
+  return true;
 }
 
 function killFacts(s: State, target: string): void {

@@ -24,9 +24,10 @@
 // file drops the lock for its caller (releasedByCallee).
 import type { Diagnostic, PathStep } from '../model';
 import type { CalleeRelease, UnheldCandidate } from '../flow/lockflow';
-import { domainOf, releasesHere } from '../flow/lockflow';
+import { domainOf, lockWrapperName, releasesHere, unlockHelperName } from '../flow/lockflow';
 import { lastName, normExpr } from '../flow/expr';
 import { HELPER_DOMAINS } from '../locks/helpers';
+import { closingCounterparts } from '../locks/names';
 import type { FileSummary, FunctionSummary, SummaryCall } from './summary';
 
 /**
@@ -37,6 +38,8 @@ import type { FileSummary, FunctionSummary, SummaryCall } from './summary';
 const MAX_DEPTH = 8;
 /** Functions elsewhere that must take a lock themselves before its usage counts as the rule. */
 const MIN_TAKERS = 1;
+/** Call levels searched for a lock helper a function reaches through its callees (see reaches). */
+const REACH_DEPTH = 3;
 /**
  * When some functions are handed the lock, it still counts as "taken, not handed" when at least
  * MIN_TAKERS_WHEN_HANDED functions take it and TAKERS_PER_HANDED times as many take it as are
@@ -81,6 +84,8 @@ export class CallIndex {
   private readonly opened = new Map<string, Set<FunctionSummary>>();
   /** Locks named by functions that could not be analysed, in any file (FileSummary.blind). */
   private readonly blind = new Set<string>();
+  /** The function each candidate release belongs to. */
+  private readonly candidateOf = new Map<UnheldCandidate, FunctionSummary>();
 
   constructor(private readonly files: FileSummary[], private readonly opts: CallIndexOptions = {}) {
     for (const file of files) {
@@ -89,6 +94,7 @@ export class CallIndex {
       for (const name of file.inMacros) pushSet(this.hidden, name, file);
       for (const w of file.blind) this.blind.add(w);
       for (const fn of file.functions) {
+        for (const c of fn.candidates) this.candidateOf.set(c, fn);
         for (const k of fn.owners.taken) pushSet(this.takers, k, fn);
         for (const k of fn.owners.handed) pushSet(this.handed, k, fn);
         for (const k of fn.owners.opened) pushSet(this.opened, k, fn);
@@ -147,10 +153,38 @@ export class CallIndex {
     // A function we could not analyse may take it, leave it held or be handed it.
     if (cand.owners.some((o) => this.blind.has(o.slice(o.indexOf(':') + 1)))) return 'named by an unanalysed function';
     // A function that leaves the lock held for another (`seq_start()` for `seq_stop()`) is a pair we cannot see through.
-    const opener = cand.owners.flatMap((o) => others(this.opened.get(o)))[0];
+    // A lock helper by name (`lock_cluster_or_swap_info()`, `folio_lruvec_lock()`) opens for its
+    // callers, who take the lock through it: it excuses only an unlock helper by name, its own
+    // counterpart (`pipe_lock()` / `pipe_unlock()`, `…_lock_res_init()` / `…_lock_res_uninit()`),
+    // or a function that reaches it through its callees (`nfp_alloc_bar()` → `nfp_wait_for_bar()`
+    // → `find_unused_bar_and_lock()`).
+    const fn = this.candidateOf.get(cand);
+    // A function handed the lock that drops and retakes it (`cluster_reclaim_range()`) returns it to
+    // the caller that handed it: it counts among the handed, not the openers.
+    const opener = cand.owners.flatMap((o) => others(this.opened.get(o)).filter((f) => !f.owners.handed.includes(o)))
+      .find((f) => cand.closing || !lockWrapperName(f.name) || !fn || closingCounterparts(f.name).includes(fn.name) || this.reaches(fn, f.name));
     if (opener) return `${opener.name}() leaves it held`;
-    const handed = new Set(cand.owners.flatMap((o) => [...others(this.handed.get(o)), ...others(this.handed.get(`*:${o.slice(o.indexOf(':') + 1)}`))]));
+    // An unlock helper by name (`unlock_cluster_or_swap_info()`) is handed the lock as its job: it
+    // says nothing of whether other functions are.
+    const handed = new Set(cand.owners.flatMap((o) => [...others(this.handed.get(o)), ...others(this.handed.get(`*:${o.slice(o.indexOf(':') + 1)}`))])
+      .filter((f) => !unlockHelperName(f.name)));
     return { takers: others(this.takers.get(cand.owners[0])), handed: [...handed] };
+  }
+
+  /** Does `fn` call `name`, directly or through up to REACH_DEPTH - 1 analysed callees? */
+  private reaches(fn: FunctionSummary, name: string): boolean {
+    let level = new Set(fn.calls.map((c) => c.callee));
+    const seen = new Set(level);
+    for (let depth = 1; depth <= REACH_DEPTH; depth++) {
+      if (level.has(name)) return true;
+      if (depth === REACH_DEPTH) break;
+      const next = new Set<string>();
+      for (const callee of level) {
+        for (const d of this.defs.get(callee) ?? []) for (const c of d.fn.calls) if (!seen.has(c.callee)) { seen.add(c.callee); next.add(c.callee); }
+      }
+      level = next;
+    }
+    return false;
   }
 
   /**
@@ -214,7 +248,8 @@ export class CallIndex {
     // makes run_store()) or another file that #includes this one. Those callers are hidden ones.
     const sites = direct?.length === 0 && depth === 0 ? undefined : direct;
     // Hidden callers of a global-lock releaser: an entry point (unlock helpers excepted: start/stop pairs).
-    if (!sites && !cand.closing && (this.opts.hiddenAsEntry ?? DEFAULT_HIDDEN_AS_ENTRY)!.includes(cand.root)) {
+    // A function named for closing that takes locks of its own (`kmem_cache_destroy()`) is not an unlock helper.
+    if (!sites && (!cand.closing || cand.ownLocks) && (this.opts.hiddenAsEntry ?? DEFAULT_HIDDEN_AS_ENTRY)!.includes(cand.root)) {
       return { t: 'free', sites: [] };
     }
     if (!sites) {
