@@ -951,7 +951,7 @@ class LockFlow {
       if (value !== 'unknown') t.facts.set(target, value);
       else if (copied) t.facts.set(target, copied);
       // `result = hugepage_vma_revalidate(…)`: the value is a callee's verdict (see sameVerdict).
-      if (value === 'unknown' && rhs && CALL_RESULT.test(rhs)) t.facts.set(`@${target}`, 'T');
+      if (value === 'unknown' && rhs && CALL_RESULT.test(rhs) && this.verdictVar(target)) t.facts.set(`@${target}`, 'T');
     }
     return t;
   }
@@ -1341,9 +1341,14 @@ class LockFlow {
     return undefined;
   }
 
-  /** `return result;` of one local variable: judged by sameVerdict. */
+  /** `return result;` of one scalar local: judged by sameVerdict. */
   private verdictReturn(r: ReturnInfo): boolean {
-    return r.vars.length === 1 && r.text.trim() === r.vars[0] && this.locals.has(r.vars[0]) && !this.cfg.params.includes(r.vars[0]);
+    return r.vars.length === 1 && r.text.trim() === r.vars[0] && this.verdictVar(r.vars[0]);
+  }
+
+  /** A scalar local (`int result`, `vm_fault_t ret`): what a callee's verdict is kept in. */
+  private verdictVar(v: string): boolean {
+    return this.locals.has(v) && !this.cfg.params.includes(v) && !this.cfg.pointers.has(v) && SCALAR_TYPE.test(this.cfg.types.get(v) ?? '');
   }
 
   private reportSplit(k: string, split: { held: ReturnState; free: ReturnState; rel?: Site }): void {
