@@ -868,8 +868,16 @@ class Builder {
   private plainValue(a: Node): boolean {
     if (a.type === 'number_literal' || a.type === 'char_literal' || a.type === 'true' || a.type === 'false' || a.type === 'null') return true;
     if (a.type !== 'identifier') return false;
-    return /^[A-Z][A-Z0-9_]*$/.test(a.text) || (!this.pointers.has(a.text) && SCALAR_TYPE.test(this.types.get(a.text) ?? ''));
+    return /^[A-Z][A-Z0-9_]*$/.test(a.text) || scalarVar(a.text, this.types, this.pointers);
   }
+}
+
+/**
+ * `v` is declared with a scalar type (a flag, a count, an enum) and not as a pointer or array:
+ * it holds a plain value, never an object. `types` and `pointers` as in Cfg.
+ */
+export function scalarVar(v: string, types: ReadonlyMap<string, string>, pointers: ReadonlySet<string>): boolean {
+  return !pointers.has(v) && SCALAR_TYPE.test(types.get(v) ?? '');
 }
 
 /** Drops lock events on an unnamed return value (`folio_lruvec_lock(folio);` used for effect). */

@@ -15,7 +15,7 @@
 // releasing it is silent; only releases that contradict what this function
 // did on the path (released twice, never assigned) are reported.
 import type { Cfg, CfgNode, Event, Atom, ReturnInfo, Site } from './cfg';
-import { EXIT } from './cfg';
+import { EXIT, scalarVar } from './cfg';
 import { SCALAR_TYPE, dependsOn, lastName, rootOf, varsOf, type ValueClass } from './expr';
 import type { Diagnostic, HeldRange, LockPair, PathStep } from '../model';
 import { heldRanges } from './held';
@@ -1332,11 +1332,10 @@ class LockFlow {
    */
   private alikeAtRelease(v: string, kept: ReturnState, releases: Site[]): Site | undefined {
     const idx = this.siteIndex();
-    const assigns = (n: CfgNode): boolean => n.events.some((e) => (e.t === 'assign' && dependsOn(e.target, v)) || (e.t === 'call' && e.addrOf.includes(v)));
     for (const r of releases) {
       const rn = idx.nodeOf.get(siteKey(r));
       if (rn === undefined || ![...this.inStates[rn].values()].some((s) => sameVerdict(v, s, kept.s))) continue;
-      if (this.walk(rn, assigns)[kept.node.id]) return r;
+      if (this.walk(rn, (n) => n.events.some((e) => (e.t === 'assign' && dependsOn(e.target, v)) || (e.t === 'call' && e.addrOf.includes(v))))[kept.node.id]) return r;
     }
     return undefined;
   }
@@ -1348,7 +1347,12 @@ class LockFlow {
 
   /** A scalar local (`int result`, `vm_fault_t ret`): what a callee's verdict is kept in. */
   private verdictVar(v: string): boolean {
-    return this.locals.has(v) && !this.cfg.params.includes(v) && !this.cfg.pointers.has(v) && SCALAR_TYPE.test(this.cfg.types.get(v) ?? '');
+    return this.locals.has(v) && !this.cfg.params.includes(v) && this.scalar(v);
+  }
+
+  /** See scalarVar. */
+  private scalar(v: string): boolean {
+    return scalarVar(v, this.cfg.types, this.cfg.pointers);
   }
 
   private reportSplit(k: string, split: { held: ReturnState; free: ReturnState; rel?: Site }): void {
@@ -1572,7 +1576,7 @@ class LockFlow {
     const idx = this.siteIndex();
     const target = idx.nodeOf.get(siteKey(site));
     if (target === undefined) return true;
-    const own = (v: string): boolean => this.ownVar(v) && !this.cfg.pointers.has(v) && SCALAR_TYPE.test(this.cfg.types.get(v) ?? '');
+    const own = (v: string): boolean => this.ownVar(v) && this.scalar(v);
     for (const a of acquires) {
       const start = idx.nodeOf.get(siteKey(a));
       if (start === undefined) return true;
@@ -1694,12 +1698,11 @@ class LockFlow {
       } else if (droppedCallers(e) && !e.byCallee && !e.byHelper && !e.guard
         && e.releases.length && !dropped.has(t)) dropped.set(t, x);
       if (dropped.has(t) && kept.has(t)) {
-        const split = { dropped: dropped.get(t)!, kept: kept.get(t)! };
-        if (t.startsWith('$')) {
-          const rel = this.alikeAtRelease(t.slice(1), split.kept, split.dropped.s.locks.get(k)!.releases);
-          if (!rel) return undefined;
-          return this.plainSplit(k, expr, { ...split, rel }) ? { ...split, rel } : undefined;
-        }
+        const found = { dropped: dropped.get(t)!, kept: kept.get(t)! };
+        // `return result;`: the release whose path returns the same kind of verdict is the one judged.
+        const rel = t.startsWith('$') ? this.alikeAtRelease(t.slice(1), found.kept, found.dropped.s.locks.get(k)!.releases) : undefined;
+        if (t.startsWith('$') && !rel) return undefined;
+        const split = rel ? { ...found, rel } : found;
         return this.plainSplit(k, expr, split) ? split : undefined;
       }
     }
@@ -1741,7 +1744,7 @@ class LockFlow {
         } else if (e.t === 'assign' && e.rhs && fromCall(e.rhs)) results.add(e.target);
       }
     }
-    const mixed = new Set([...verdicts].filter((v) => carrierDefs.has(v) && !this.cfg.fromCalls.has(v) && this.locals.has(v)));
+    const mixed = new Set([...verdicts].filter((v) => carrierDefs.has(v) && !this.cfg.fromCalls.has(v)));
     // A call's result tested for NULL or an error (`if (!IS_ERR(ce))`), not a count compared.
     const testsResult = (a: Atom): boolean => a.subject !== undefined && results.has(a.subject)
       && (a.op === 'truthy' || a.op === '==0' || a.op === '!=0' || a.op === 'IS_ERR' || a.op === 'IS_ERR_OR_NULL');
@@ -1787,18 +1790,8 @@ class LockFlow {
 
   /** Nodes from which some return statement is reachable (not a BUG() or panic() path); computed once. */
   private returning(): Uint8Array {
-    if (this.returners) return this.returners;
-    const preds = this.predecessors();
-    const seen = new Uint8Array(this.cfg.nodes.length);
-    const stack = this.cfg.nodes.filter((n) => n.kind === 'return').map((n) => n.id);
-    while (stack.length) {
-      const n = stack.pop()!;
-      if (seen[n]) continue;
-      seen[n] = 1;
-      stack.push(...preds[n]);
-    }
-    this.returners = seen;
-    return seen;
+    this.returners ??= this.reachersOf(this.cfg.nodes.filter((n) => n.kind === 'return').map((n) => n.id));
+    return this.returners;
   }
 
   private returners?: Uint8Array;
@@ -1825,9 +1818,8 @@ class LockFlow {
    * caller). It says how the callee fared, not whether a lock is held, so it carries no lock state.
    */
   private plainVerdict(target: string, rhs: string): boolean {
-    const m = /^([A-Za-z_]\w*)\s*\(/.exec(rhs);
-    if (!m || !rhs.endsWith(')') || !this.locals.has(target) || this.cfg.pointers.has(target)) return false;
-    if (!SCALAR_TYPE.test(this.cfg.types.get(target) ?? '')) return false;
+    const m = CALL_RESULT.exec(rhs);
+    if (!m || !rhs.endsWith(')') || !this.locals.has(target) || !this.scalar(target)) return false;
     const f = m[1];
     return !/lock/i.test(f) && !this.fn.calleeAcquires?.has(f) && !this.fn.calleeReleases?.has(f);
   }
@@ -2065,16 +2057,17 @@ class LockFlow {
   }
 
   /**
-   * Nodes from which `site` is reachable, `site` itself included: one backward walk. With `avoid`,
-   * only along paths that pass no node it accepts (those nodes are left out).
+   * Nodes from which `site` (or one of several) is reachable, the sites included: one backward
+   * walk. With `avoid`, only along paths that pass no node it accepts (those nodes are left out).
    */
-  private reachersOf(site: number, avoid?: (n: CfgNode) => boolean): Uint8Array {
+  private reachersOf(site: number | number[], avoid?: (n: CfgNode) => boolean): Uint8Array {
     const preds = this.predecessors();
     const seen = new Uint8Array(this.cfg.nodes.length);
-    const stack = [site];
+    const stack = typeof site === 'number' ? [site] : [...site];
+    const start = new Set(stack);
     while (stack.length) {
       const n = stack.pop()!;
-      if (seen[n] || (n !== site && avoid?.(this.cfg.nodes[n]))) continue;
+      if (seen[n] || (!start.has(n) && avoid?.(this.cfg.nodes[n]))) continue;
       seen[n] = 1;
       stack.push(...preds[n]);
     }
@@ -2288,8 +2281,8 @@ function storesObject(rhs: string, root: string): boolean {
   return dependsOn(rest, root);
 }
 
-/** A right-hand side that is a call's result: `f(…)`. */
-const CALL_RESULT = /^[A-Za-z_]\w*\s*\(/;
+/** A right-hand side that is a call's result: `f(…)`, with the callee's name. */
+const CALL_RESULT = /^([A-Za-z_]\w*)\s*\(/;
 
 /**
  * Two paths reach `return v;` with the same kind of value in v: on both, v last came from a callee

@@ -152,15 +152,14 @@ export class CallIndex {
     const others = (set: Set<FunctionSummary> | undefined): FunctionSummary[] => [...(set ?? [])].filter((f) => !f.candidates.includes(cand));
     // A function we could not analyse may take it, leave it held or be handed it.
     if (cand.owners.some((o) => this.blind.has(o.slice(o.indexOf(':') + 1)))) return 'named by an unanalysed function';
-    // A function that leaves the lock held for another (`seq_start()` for `seq_stop()`) is a pair we cannot see through.
-    // A lock helper by name (`lock_cluster_or_swap_info()`, `folio_lruvec_lock()`) opens for its
-    // callers, who take the lock through it: it excuses only an unlock helper by name, its own
-    // counterpart (`pipe_lock()` / `pipe_unlock()`, `…_lock_res_init()` / `…_lock_res_uninit()`),
-    // or a function that reaches it through its callees (`nfp_alloc_bar()` → `nfp_wait_for_bar()`
-    // → `find_unused_bar_and_lock()`).
+    // A function that leaves the lock held for another (`seq_start()` for `seq_stop()`) is a pair we
+    // cannot see through. Not one handed the lock that drops and retakes it (`cluster_reclaim_range()`):
+    // it counts among the handed. A lock helper by name (`lock_cluster_or_swap_info()`,
+    // `folio_lruvec_lock()`) opens for its callers, who take the lock through it: it excuses only an
+    // unlock helper by name, its own counterpart (`pipe_lock()` / `pipe_unlock()`, `…_lock_res_init()`
+    // / `…_lock_res_uninit()`), or a function that reaches it through its callees (`nfp_alloc_bar()`
+    // → `nfp_wait_for_bar()` → `find_unused_bar_and_lock()`).
     const fn = this.candidateOf.get(cand);
-    // A function handed the lock that drops and retakes it (`cluster_reclaim_range()`) returns it to
-    // the caller that handed it: it counts among the handed, not the openers.
     const opener = cand.owners.flatMap((o) => others(this.opened.get(o)).filter((f) => !f.owners.handed.includes(o)))
       .find((f) => cand.closing || !lockWrapperName(f.name) || !fn || closingCounterparts(f.name).includes(fn.name) || this.reaches(fn, f.name));
     if (opener) return `${opener.name}() leaves it held`;
