@@ -19,7 +19,9 @@ import { EXIT, scalarVar } from './cfg';
 import { SCALAR_TYPE, dependsOn, lastName, rootOf, varsOf, type ValueClass } from './expr';
 import type { Diagnostic, HeldRange, LockPair, PathStep } from '../model';
 import { heldRanges } from './held';
-import { LINK_FIELD, LOCKED_FLAG, LOCKED_PAGE_ENCODING, LOCK_ADDRESS_CALLS, LOCK_ADDRESS_FILLS, OBJECT_MEASURE, VALUE_CALL } from '../locks/catalogue';
+import { LINK_FIELD, LOCKED_FLAG, LOCKED_PAGE_ENCODING, LOCK_ADDRESS_CALLS, LOCK_ADDRESS_FILLS, OBJECT_MEASURE, PLAIN_ACCESSORS, VALUE_CALL } from '../locks/catalogue';
+
+const PLAIN_ACCESSOR = new Set(PLAIN_ACCESSORS);
 
 type Fact = ValueClass | 'T' | 'F';
 
@@ -775,9 +777,16 @@ class LockFlow {
   private reachesUnassigned(from: number, to: number, vars: string[]): boolean {
     if (!vars.length) return this.reach(from)[to] === 1;
     // A value fetched by a call may come back locked (`buf = next_locked_buf(j)`): that is no fresh start.
+    // A plain accessor's is (`wb = list_first_entry(…)`: a new object each turn).
     const assigns = (n: CfgNode): boolean => n.events.some((e) => e.t === 'assign'
-      && (e.iter === true || !/\w\s*\(/.test(e.rhs ?? '')) && vars.includes(e.target));
+      && (e.iter === true || !this.mayLockFetch(e.rhs ?? '')) && vars.includes(e.target));
     return !assigns(this.cfg.nodes[to]) && this.walk(from, assigns)[to] === 1;
+  }
+
+  /** A right-hand side that may come back locked: any call but a plain accessor (`wb = list_first_entry(…)`). */
+  private mayLockFetch(rhs: string): boolean {
+    const m = CALL_RESULT.exec(rhs);
+    return /\w\s*\(/.test(rhs) && !(m && rhs.endsWith(')') && PLAIN_ACCESSOR.has(m[1]));
   }
 
   private sites?: SiteIndex;
