@@ -106,7 +106,8 @@ export function withCrossFunctionFindings(results: FileResult[]): FileAnalysis[]
   const classified = withRoundTrip(results, withMigrationRoles(results));
   return results.map(({ summary }, i) => {
     const analysis = classified[i];
-    const more = extra.get(analysis.path) ?? [];
+    // A release the file's own analysis already reports (a double release across loop turns) is not reported twice.
+    const more = (extra.get(analysis.path) ?? []).filter((d) => !analysis.diagnostics.some((o) => o.line === d.line && o.ruleId === d.ruleId && o.lockKey === d.lockKey));
     // A lock held at exit that a callee in another file releases for its caller is not leaked.
     const own = analysis.diagnostics.filter((d) => !index.releasedByCallee(summary, d));
     if (!more.length && own.length === analysis.diagnostics.length) return analysis;
@@ -152,7 +153,7 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
         else { o = analyseFunction(parser, fn, text, mask, opts); fresh++; }
         nextLocks.set(key, old ?? copyOutcome(o));
       } else o = analyseFunction(parser, fn, text, mask, opts);
-      o.shape = { fileLocal: spans[i].fileLocal, calls: callsWithin(refs.calls, spans[i].bodyStart, spans[i].end, starts, mask.text) };
+      o.shape = { fileLocal: spans[i].fileLocal, calls: callsWithin(refs.calls, spans[i].bodyStart, spans[i].end, starts) };
       outcomes.push(o);
     });
     const byStart = new Map(outcomes.map((o) => [o.fn.startLine, o]));
@@ -284,38 +285,30 @@ function lockArgsNamed(body: string): string[] {
   return out;
 }
 
-/** Calls lexically inside [from, to), with their line, and whether each is in a return statement. */
-function callsWithin(calls: NameUse[], from: number, to: number, starts: number[], text: string): ShapeCall[] {
-  const out: ShapeCall[] = [];
+/** Calls lexically inside [from, to), with their line. */
+function callsWithin(calls: NameUse[], from: number, to: number, starts: number[]): { name: string; line: number }[] {
+  const out: { name: string; line: number }[] = [];
   let lo = 0;
   let hi = calls.length;
   while (lo < hi) { const mid = (lo + hi) >> 1; if (calls[mid].offset < from) lo = mid + 1; else hi = mid; }
-  for (let i = lo; i < calls.length && calls[i].offset < to; i++) {
-    const c = calls[i];
-    out.push({ name: c.name, line: lineOf(starts, c.offset), ...(inReturn(text, c.offset, from) ? { returned: true } : {}) });
-  }
+  for (let i = lo; i < calls.length && calls[i].offset < to; i++) out.push({ name: calls[i].name, line: lineOf(starts, calls[i].offset) });
   return out;
 }
 
-interface ShapeCall { name: string; line: number; returned?: boolean }
-
-/** Does the statement holding offset `at` begin with `return` (`return __radix_tree_preload(…);`)? */
-function inReturn(text: string, at: number, from: number): boolean {
-  let i = at - 1;
-  while (i >= from && at - i < 400 && text[i] !== ';' && text[i] !== '{' && text[i] !== '}') i--;
-  return /^\s*return\b/.test(text.slice(i + 1, at));
-}
-
-function summarise(o: FunctionOutcome, shape: { fileLocal: boolean; calls: ShapeCall[] }, catalogue: Catalogue,
+/**
+ * The function as its callers' check sees it. Lock state at a call comes from the lock
+ * analysis; a function with no lock verb holds nothing at its calls; one that could not
+ * be analysed leaves the state unknown.
+ */
+function summarise(o: FunctionOutcome, shape: { fileLocal: boolean; calls: { name: string; line: number }[] }, catalogue: Catalogue,
   releases: CalleeRelease[] = []): FunctionSummary {
   const fn = o.fn;
   const seen = new Map((o.outside?.calls ?? []).map((c) => [`${c.line}:${c.callee}`, c]));
-  const calls: SummaryCall[] = shape.calls.map(({ name, line, returned }) => {
+  const calls: SummaryCall[] = shape.calls.map(({ name, line }) => {
     const c = seen.get(`${line}:${name}`);
-    const mark = returned ? { returned } : {};
-    if (c) return { ...c, ...mark };
-    if (fn.notAnalysed || o.outside) return { callee: name, line, ...mark };
-    return { callee: name, line, held: [], released: [], ...mark };
+    if (c) return c;
+    if (fn.notAnalysed || o.outside) return { callee: name, line };
+    return { callee: name, line, held: [], released: [] };
   });
   return {
     name: fn.name, startLine: fn.startLine, endLine: fn.endLine, fileLocal: shape.fileLocal, calls,
@@ -324,8 +317,6 @@ function summarise(o: FunctionOutcome, shape: { fileLocal: boolean; calls: Shape
     releasesForCaller: releases,
     annotated: o.annotated ?? false, candidates: o.outside?.candidates ?? [], returnsHeld: o.outside?.returnsHeld ?? [],
     returnsHeldAs: o.outside?.returnsHeldAs ?? [],
-    heldExits: o.outside?.heldExits ?? [],
-    releases: o.outside?.releases ?? [],
     owners: o.outside?.owners ?? { taken: [], handed: [], opened: [] },
     lockHelperCalls: [...new Set(shape.calls.map((c) => c.name).filter((n) => (lockHelper(n) || HELPER_DOMAINS.has(n)) && !catalogue.verbs.has(n)))],
   };
@@ -350,7 +341,7 @@ export interface FunctionOutcome {
   callerReleases?: CalleeRelease[];
   outside?: OutsideView;
   annotated?: boolean;
-  shape?: { fileLocal: boolean; calls: ShapeCall[] };
+  shape?: { fileLocal: boolean; calls: { name: string; line: number }[] };
   /** Names this function calls, and a re-run of its lock analysis with callee summaries. */
   calls?: string[];
   rerun?: (calleeReleases: Map<string, CalleeRelease[]>, calleeAcquires: Map<string, string[]>) => LockFlowResult;
@@ -466,7 +457,7 @@ export function migrationFactsOf(parser: CParser, path: string, text: string, ca
       return migrationPass({
         path, text, maskText: mask.text, fns, spans: spansOf(fns, mask.text, path.endsWith('.h')),
         lineOf: (off) => lineOf(starts, off), catalogue, loopMacros: mask.loopMacros, factsOnly: true,
-        callsOf: (s) => callsWithin(refs.calls, s.bodyStart, s.end, starts, mask.text),
+        callsOf: (s) => callsWithin(refs.calls, s.bodyStart, s.end, starts),
       }).facts;
     }) ?? empty;
   } catch {

@@ -595,7 +595,15 @@ class Builder {
   private loopCond(make: () => number): number {
     const first = this.nodes.length;
     const entry = make();
-    for (let i = first; i < this.nodes.length; i++) if (this.nodes[i].kind === 'branch') this.nodes[i].loopTest = true;
+    for (let i = first; i < this.nodes.length; i++) {
+      const n = this.nodes[i];
+      if (n.kind !== 'branch') continue;
+      n.loopTest = true;
+      // A call in the exit test (`while (!kthread_should_stop())`) may answer otherwise next turn: what
+      // this turn learnt of it must not keep the paths that went round from ever leaving the loop.
+      // Not a lock verb's own test (`while (!spin_trylock(l))`): its outcome is what the lock state follows.
+      if (n.atom && /[A-Za-z_]\w*\s*\(/.test(n.atom.key) && !n.events.some((e) => e.t === 'lock')) n.atom = { ...n.atom, opaque: true };
+    }
     return entry;
   }
 

@@ -146,15 +146,6 @@ export interface CallLocks {
   globals?: string[];
 }
 
-/** A lock a function returns holding that it did not report: the caller must release it. */
-export interface HeldExit {
-  key: string; expr: string; kind: string; acquire: Site; returns: number[];
-  /** Some such return gives back the locked object or the lock (`return folio;`): the lock goes where the value goes. */
-  returned: boolean;
-  /** Why checkExits did not report it: 'wrapper', 'conditional', 'escaped', 'handed-off', 'returned', … */
-  excuses: string[];
-}
-
 /** A release of a lock the function never took, not reported here because a caller may hold the lock. */
 export interface UnheldCandidate {
   key: string; expr: string; root: 'param' | 'local' | 'global'; paramIndex?: number; sites: Site[];
@@ -177,10 +168,6 @@ export interface OutsideView {
   returnsHeld: string[];
   /** returnsHeld[i] in the caller's terms (a parameter and path, or a global), as for callerReleases. */
   returnsHeldAs: CalleeRelease[];
-  /** The returnsHeld locks not reported here: where taken and at which returns still held (see CallIndex.unbacked). */
-  heldExits: HeldExit[];
-  /** Domains of the locks this function releases, or may through a call ('*': a lock helper, any domain). */
-  releases: string[];
   /**
    * Owner keys (see ownerKeys) of the locks this function takes unconditionally, and of those
    * its caller hands it: released without being taken here, asserted held
@@ -263,8 +250,6 @@ class LockFlow {
   private readonly handedOff = new Set<string>();
   /** Acquire sites handed off other than by overwriting the name of an object put somewhere (see lostAtExit). */
   private readonly handedOffUnparked = new Set<string>();
-  /** …of those, the ones handed off other than to a callee that takes the lock over (consume). */
-  private readonly handedElsewhere = new Set<string>();
   /** Caller-visible places this function stored a lock pointer into (`pvmw->ptl = pte_lockptr(…)`). */
   private readonly storedOut = new Set<string>();
   /** Keys whose state a lock helper made us forget somewhere (`gfs2_freeze_unlock(sdp)`). */
@@ -294,8 +279,6 @@ class LockFlow {
   private readonly candidates: UnheldCandidate[] = [];
   /** Report ids of the findings listed in LockFlowResult.firm. */
   private readonly firm = new Set<string>();
-  /** Why a lock held at some return was not reported there (HeldExit.excuses). */
-  private readonly excuses = new Map<string, Set<string>>();
   private wantsCallees = false;
   private exitStates?: ReturnState[];
   /** Values this function stores into an array element or a field (`pages[i] = pg`), see storedAnywhere. */
@@ -342,7 +325,7 @@ class LockFlow {
     const returnsHeld = this.returnsHeld();
     return {
       pairs: this.pairList(), diagnostics: [...this.diags.values()],
-      firm: [...this.firm].map((id) => this.diags.get(id)!),
+      firm: [...this.firm].flatMap((id) => this.diags.get(id) ?? []),
       ...(this.wantsCallees ? { wantsCallees: true } : {}),
       held: this.held(),
       callerReleases: this.droppedForCaller(),
@@ -352,8 +335,6 @@ class LockFlow {
         candidates: this.candidates,
         returnsHeld,
         returnsHeldAs: returnsHeld.map((k) => this.callerTerms(k, k.slice(domainOf(k).length + 1))),
-        heldExits: this.heldExits(),
-        releases: [...this.siteIndex().release.keys()],
         owners: {
           taken: [...new Set([...this.acquiredAlways].flatMap((k) => this.ownerKeys(k)))],
           // Returning with a lock held hands it to a caller just as releasing an untaken one takes it from one.
@@ -785,8 +766,8 @@ class LockFlow {
 
   /** A right-hand side that may come back locked: any call but a plain accessor (`wb = list_first_entry(…)`). */
   private mayLockFetch(rhs: string): boolean {
-    const m = CALL_RESULT.exec(rhs);
-    return /\w\s*\(/.test(rhs) && !(m && rhs.endsWith(')') && PLAIN_ACCESSOR.has(m[1]));
+    // Every call in it (`container_of(lock_next(x), …)` has two) must be one.
+    return [...rhs.matchAll(/([A-Za-z_]\w*)\s*\(/g)].some((m) => !PLAIN_ACCESSOR.has(m[1]));
   }
 
   private sites?: SiteIndex;
@@ -1104,9 +1085,8 @@ class LockFlow {
    * Records the acquires as handed off (excused at the exits); `unparked` when not by overwriting
    * the name of an object put somewhere (a rename, a callee taking it over: see lostAtExit).
    */
-  private handOff(acquires: Site[], unparked: boolean, byConsumer = false): void {
+  private handOff(acquires: Site[], unparked: boolean): void {
     for (const a of acquires) {
-      if (!byConsumer) this.handedElsewhere.add(siteKey(a));
       this.handedOff.add(siteKey(a));
       if (unparked) this.handedOffUnparked.add(siteKey(a));
     }
@@ -1176,7 +1156,7 @@ class LockFlow {
       // The callee may or may not have dropped it (`do_vmi_munmap(…, unlock)`, an error path of
       // hugetlb_no_page()): a later release of it here is neither a double nor an unheld release.
       t.locks.set(k, maybeDropped(entry));
-      this.handOff(entry.acquires, true, true);
+      this.handOff(entry.acquires, true);
     }
     return t ?? s;
   }
@@ -1259,48 +1239,41 @@ class LockFlow {
     for (const [k, g] of byLock) {
       const split = this.splitReturn(k, exits);
       if (split) { this.reportSplit(k, split); continue; }
-      if (wrapperFor(k)) { this.noteExcuse(k, 'wrapper'); continue; }
+      if (wrapperFor(k)) continue;
       for (const x of exits) (x.s.locks.get(k)?.status === 'held' ? g.held : g.free).push(x);
       const releasedElsewhere = g.free.some((x) => x.s.locks.get(k)?.status === 'released');
       // …by a release, not a failed attempt (`if (down_write_killable(…)) goto error;`).
       const unlockedElsewhere = g.free.some((x) => { const f = x.s.locks.get(k); return f?.status === 'released' && !f.failedAt; });
-      const excuse = (x: Exit): string | undefined => {
+      const leaking = g.held.filter((x) => {
         const e = x.s.locks.get(k)!;
-        if (e.fromCaller || e.guard) return 'caller';
+        if (e.fromCaller || e.guard) return false;
         // Handed to the caller (`*ptlp = ptl`, `fw->ptl = ptl`, `target->folio = folio`).
-        if (e.escaped) return 'escaped';
+        if (e.escaped) return false;
         // The locking call's result stored in the caller's memory (`vmf->pte = pte_offset_map_lock(…)`):
         // a hand-off, unless other returns release the lock.
-        if (e.escapedByResult && !(e.storedObject ? unlockedElsewhere : releasedElsewhere)) return 'escaped';
+        if (e.escapedByResult && !(e.storedObject ? unlockedElsewhere : releasedElsewhere)) return false;
         // `pvmw->ptl = *ptlp; spin_lock(pvmw->ptl); return true;` (map_pte()): locked for the caller.
-        if (e.stored && e.acquires.every((a) => this.lastBeforeTrue.has(siteKey(a)))) return 'stored';
+        if (e.stored && e.acquires.every((a) => this.lastBeforeTrue.has(siteKey(a)))) return false;
         // Handed off on another path (put in a list and overwritten), unless this path lost it.
-        if (!e.lost && e.acquires.some((a) => this.handedOff.has(siteKey(a))) && !this.lostAtExit(k, e)) {
-          return e.acquires.some((a) => this.handedElsewhere.has(siteKey(a))) ? 'handed-off' : 'consumed';
-        }
+        if (!e.lost && e.acquires.some((a) => this.handedOff.has(siteKey(a))) && !this.lostAtExit(k, e)) return false;
         const r = x.node.ret;
-        if (r?.hasLockCall) return 'lock-call';
+        if (r?.hasLockCall) return false;
         // `return VM_FAULT_LOCKED`, `ret |= VM_FAULT_LOCKED`: the caller is told it gets the lock.
-        if (r && /LOCKED/.test(r.text)) return 'said';
-        if (r && e.resultVar && [e.resultVar, ...(e.aliases ?? [])].some((v) => r.vars.includes(v))) return 'returned';
-        if (r && r.vars.some((v) => this.cfg.lockedVars.has(v))) return 'said';
+        if (r && /LOCKED/.test(r.text)) return false;
+        if (r && e.resultVar && [e.resultVar, ...(e.aliases ?? [])].some((v) => r.vars.includes(v))) return false;
+        if (r && r.vars.some((v) => this.cfg.lockedVars.has(v))) return false;
         // Returning the lock, or the object whose lock is held (`return p;` with p->lock held).
         const root = rootOf(e.expr);
-        if (r && root && r.vars.length === 1 && r.vars[0] === root) return 'returned';
-        if (r && /^[A-Za-z_]\w*$/.test(e.expr) && r.vars.includes(e.expr)) return 'returned';
+        if (r && root && r.vars.length === 1 && r.vars[0] === root) return false;
+        if (r && /^[A-Za-z_]\w*$/.test(e.expr) && r.vars.includes(e.expr)) return false;
         // `lock_page(page);` as the function's last act: it locks for its caller.
-        if (e.acquires.every((a) => this.lastActs.has(siteKey(a)))) return 'last-act';
-        return undefined;
-      };
-      const leaking: Exit[] = [];
-      for (const x of g.held) {
-        const why = excuse(x);
-        if (why) this.noteExcuse(k, why); else leaking.push(x);
-      }
+        if (e.acquires.every((a) => this.lastActs.has(siteKey(a)))) return false;
+        return true;
+      });
       if (leaking.length === 0) continue;
       // A conditional wrapper's "not held" returns follow a failed or undone attempt.
       const attempted = g.free.every((x) => x.s.locks.get(k)?.status === 'released') || this.condAcquired.has(k);
-      if (attempted && isConditionalWrapper(g.held, g.free)) { this.noteExcuse(k, 'conditional'); continue; }
+      if (attempted && isConditionalWrapper(g.held, g.free)) continue;
       const first = leaking[0];
       const e = first.s.locks.get(k)!;
       const acq = e.acquires[0];
@@ -1942,29 +1915,6 @@ class LockFlow {
     return [...out];
   }
 
-  private noteExcuse(k: string, why: string): void {
-    const s = this.excuses.get(k);
-    if (s) s.add(why); else this.excuses.set(k, new Set([why]));
-  }
-
-  /** returnsHeld, with where each lock was taken and where it is still held, for the locks not reported here. */
-  private heldExits(): HeldExit[] {
-    const reported = new Set([...this.diags.values()].filter((d) => d.ruleId === 'lock/held-at-exit').map((d) => d.lockKey));
-    const out = new Map<string, HeldExit>();
-    for (const { node, s: st } of this.returnStates()) {
-      for (const [k, e] of st.locks) {
-        if (e.status !== 'held' || e.fromCaller || e.guard || reported.has(k) || !e.acquires.length) continue;
-        const h = out.get(k) ?? { key: k, expr: e.expr, kind: e.kind, acquire: e.acquires[0], returns: [], returned: false, excuses: [...this.excuses.get(k) ?? []] };
-        if (!h.returns.includes(node.line)) h.returns.push(node.line);
-        const r = node.ret;
-        const root = rootOf(e.expr);
-        if (r && r.vars.some((v) => v === root || v === e.expr || v === e.resultVar || e.aliases?.includes(v) || e.aliasNames?.includes(v))) h.returned = true;
-        out.set(k, h);
-      }
-    }
-    return [...out.values()];
-  }
-
   /** Every state that reaches a return, with its return node (computed once, after the fixpoint). */
   private returnStates(): ReturnState[] {
     if (this.exitStates) return this.exitStates;
@@ -2260,6 +2210,9 @@ class LockFlow {
 
   private report(id: string, d: { ruleId: string; site: Site; lock: string; key?: string; message: string; related: PathStep[]; flow: PathStep[] }): void {
     if (this.diags.has(id)) return;
+    // One finding per rule, lock and line: a release that is both a double release across loop turns and
+    // a caller split (the loop not entered at all) is one bug.
+    for (const o of this.diags.values()) if (o.ruleId === d.ruleId && o.line === d.site.line && d.key !== undefined && o.lockKey === d.key) return;
     this.diags.set(id, {
       ruleId: d.ruleId, severity: 'warning', message: d.message, lockKey: d.key,
       line: d.site.line, column: d.site.column, endLine: d.site.line, endColumn: d.site.column + Math.max(1, d.site.text.length),
@@ -2335,24 +2288,44 @@ function signature(s: State): string {
  * measure of it (OBJECT_MEASURE: `cc->nr_migratepages += folio_nr_pages(folio)`).
  */
 function storesObject(rhs: string, root: string): boolean {
-  if (!dependsOn(rhs, root) || arithmetic(rhs)) return false;
+  if (!dependsOn(rhs, root) || arithmetic(rhs, root)) return false;
   const rest = rhs.replace(/\b([A-Za-z_]\w*)\(([A-Za-z_]\w*)\)/g, (m, f: string, x: string) => x === root && OBJECT_MEASURE.test(f) ? '0' : m);
   return dependsOn(rest, root);
 }
 
 /**
- * A value computed by arithmetic at its top level (`high_wmark_pages(zone) + tmp`): a number, not
- * the object it read. (`->` and a leading `&` or `*` are no operators.)
+ * A number computed from the object by calls (`low_wmark_pages(zone) + tmp`): arithmetic at the top
+ * level, with the object named only inside call arguments. Not a tagged or offset pointer
+ * (`(unsigned long)page | SLOT_LOCKED`, `folio + 1`), which still keeps the object.
  */
-function arithmetic(rhs: string): boolean {
+function arithmetic(rhs: string, root: string): boolean {
   let depth = 0;
   let top = '';
-  for (const c of rhs) {
-    if (c === '(' || c === '[') depth++;
-    else if (c === ')' || c === ']') depth--;
-    else if (depth === 0) top += c;
+  let bare = '';
+  for (let i = 0; i < rhs.length; i++) {
+    const c = rhs[i];
+    if (c === '(' || c === '[') {
+      // A call's argument list hides the object; a cast's or a subscript's does not.
+      const call = c === '(' && /[A-Za-z_]\w*\s*$/.test(rhs.slice(0, i));
+      depth++;
+      if (!call && depth === 1) bare += ` ${rhs.slice(i + 1, closing(rhs, i))} `;
+    } else if (c === ')' || c === ']') depth--;
+    else if (depth === 0) {
+      top += c;
+      bare += c;
+    }
   }
-  return /[\w)\]]\s*(?:\+|-(?!>)|\*|\/|%|<<|>>|\||\^)\s*[\w(]/.test(top);
+  return /[\w)\]]\s*(?:\+|-(?!>)|\*|\/|%|<<|>>|\||\^)\s*[\w(]/.test(top) && !dependsOn(bare, root);
+}
+
+/** Index of the bracket that closes the one at `open` (the end of the text when unbalanced). */
+function closing(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    if (text[i] === '(' || text[i] === '[') depth++;
+    else if ((text[i] === ')' || text[i] === ']') && --depth === 0) return i;
+  }
+  return text.length;
 }
 
 /** A right-hand side that is a call's result: `f(…)`, with the callee's name. */

@@ -29,7 +29,6 @@ import { lastName, normExpr } from '../flow/expr';
 import { HELPER_DOMAINS } from '../locks/helpers';
 import { closingCounterparts } from '../locks/names';
 import type { FileSummary, FunctionSummary, SummaryCall } from './summary';
-import { unbackedHolds, type CallSite as Site, type CallView, type Def } from './unbacked';
 
 /**
  * Callers climbed before giving up. mm/ reclaim and slab paths are deep (shrink_zones() →
@@ -50,6 +49,8 @@ const REACH_DEPTH = 3;
 const TAKERS_PER_HANDED = 3;
 const MIN_TAKERS_WHEN_HANDED = 12;
 
+interface Def { file: FileSummary; fn: FunctionSummary }
+interface Site { file: FileSummary; caller: FunctionSummary; call: SummaryCall }
 
 /** Other functions that take a lock themselves / are handed it by a caller. */
 interface Peers { takers: FunctionSummary[]; handed: FunctionSummary[] }
@@ -71,7 +72,7 @@ export interface CallIndexOptions {
 
 const DEFAULT_HIDDEN_AS_ENTRY: CallIndexOptions['hiddenAsEntry'] = ['global'];
 
-export class CallIndex implements CallView {
+export class CallIndex {
   private readonly defs = new Map<string, Def[]>();
   private readonly calls = new Map<string, Site[]>();
   /** Name → files in which it is used as a pointer / in a macro. */
@@ -112,8 +113,7 @@ export class CallIndex implements CallView {
     const out = new Map<string, Diagnostic[]>();
     for (const file of this.files) {
       for (const fn of file.functions) {
-        if (only && !only(file, fn)) continue;
-        for (const d of unbackedHolds(this, file, fn)) push(out, file.path, d);
+        if (!fn.candidates.length || (only && !only(file, fn))) continue;
         for (const cand of fn.candidates) {
           const spec = specOf(cand);
           // F may take the lock itself through a helper (`preload_this_cpu_lock(&l, …)` returns with l held).
@@ -205,19 +205,15 @@ export class CallIndex implements CallView {
         && (r.param !== undefined || r.global !== undefined) && releasesHere(r, c.args ?? [], expr))));
   }
 
-  defined(name: string): boolean {
-    return this.defs.has(name);
-  }
-
   /** The definitions a call from `file` may reach: its own static one, else every non-static one. */
-  defsSeenFrom(file: FileSummary, name: string): Def[] {
+  private defsSeenFrom(file: FileSummary, name: string): Def[] {
     const all = this.defs.get(name) ?? [];
     const own = all.filter((x) => x.file === file && x.fn.fileLocal);
     return own.length ? own : all.filter((x) => !x.fn.fileLocal);
   }
 
   /** Calls that reach `d` directly, or undefined when some callers cannot be seen. */
-  callersOf(d: Def): Site[] | undefined {
+  private callersOf(d: Def): Site[] | undefined {
     const visible = (f: FileSummary): boolean => !d.fn.fileLocal || f === d.file;
     for (const f of this.hidden.get(d.fn.name) ?? []) if (visible(f)) return undefined;
     // Exported (not file-local, not in a header we were given): callers elsewhere in the tree.

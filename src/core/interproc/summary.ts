@@ -1,7 +1,7 @@
 // What one file tells the cross-function check: per function, its calls with
 // the lock state at each, and the locks it releases without taking them.
 // Plain data, built by analyse.ts while the tree is alive, kept after it is gone.
-import type { CalleeRelease, CallLocks, HeldExit, UnheldCandidate } from '../flow/lockflow';
+import type { CalleeRelease, CallLocks, UnheldCandidate } from '../flow/lockflow';
 
 export interface FunctionSummary {
   name: string;
@@ -26,10 +26,6 @@ export interface FunctionSummary {
   returnsHeld: string[];
   /** returnsHeld[i] in the caller's terms: through which argument (and path) or global the lock comes back held. */
   returnsHeldAs: CalleeRelease[];
-  /** The locks it returns holding that its own analysis did not report: its callers must release them. */
-  heldExits: HeldExit[];
-  /** Domains of the locks it releases itself or through a catalogued call ('*': an unknown lock helper). */
-  releases: string[];
   /** Owner keys of the locks it takes itself, of those its callers hand it, and of those it leaves held (lockflow ownerKeys). */
   owners: { taken: string[]; handed: string[]; opened: string[] };
 }
@@ -37,8 +33,6 @@ export interface FunctionSummary {
 export interface SummaryCall extends Omit<CallLocks, 'held' | 'released'> {
   held?: string[];
   released?: string[];
-  /** The call is in a return statement (`return __radix_tree_preload(…);`): the caller hands on what it returns. */
-  returned?: boolean;
 }
 
 export interface FileSummary {
