@@ -766,8 +766,8 @@ class LockFlow {
 
   /** A right-hand side that may come back locked: any call but a plain accessor (`wb = list_first_entry(…)`). */
   private mayLockFetch(rhs: string): boolean {
-    // Every call in it (`container_of(lock_next(x), …)` has two) must be one.
-    return [...rhs.matchAll(/([A-Za-z_]\w*)\s*\(/g)].some((m) => !PLAIN_ACCESSOR.has(m[1]));
+    // Every call in it must be one (`container_of(lock_next(x), …)` is not).
+    return calleesIn(rhs).some((f) => !PLAIN_ACCESSOR.has(f));
   }
 
   private sites?: SiteIndex;
@@ -1739,7 +1739,7 @@ class LockFlow {
     // parameters (`cancel_budget(…, appending)`: the caller says whether to unlock).
     const carriers = new Set<string>([...this.cfg.fromCalls]);
     const results = new Set<string>();
-    const fromCall = (rhs: string): boolean => [...rhs.matchAll(/([A-Za-z_]\w*)\s*\(/g)].some((m) => !VALUE_CALL.test(m[1]));
+    const fromCall = (rhs: string): boolean => calleesIn(rhs).some((f) => !VALUE_CALL.test(f));
     // A scalar local set both by plain verdicts and by a call that may take or drop the lock
     // (`result = __collapse_huge_page_swapin(…)`) carries lock state only where that value reaches.
     const verdicts = new Set<string>();
@@ -2326,6 +2326,11 @@ function closing(text: string, open: number): number {
     else if ((text[i] === ')' || text[i] === ']') && --depth === 0) return i;
   }
   return text.length;
+}
+
+/** The names called in an expression's text (`container_of(lock_next(x), …)` gives both). */
+function calleesIn(text: string): string[] {
+  return [...text.matchAll(/([A-Za-z_]\w*)\s*\(/g)].map((m) => m[1]);
 }
 
 /** A right-hand side that is a call's result: `f(…)`, with the callee's name. */
