@@ -845,7 +845,8 @@ class Builder {
     }
     const consumer = this.input.catalogue.consumers.get(name);
     const consumedArg = consumer?.arg !== undefined ? args[consumer.arg] : undefined;
-    const addrOf = args.filter((a) => a.type === 'pointer_expression' && a.child(0)?.type === '&').map((a) => normExpr(a.text));
+    const addrOf = this.input.catalogue.pureTests.test(name) ? []
+      : args.filter((a) => a.type === 'pointer_expression' && a.child(0)?.type === '&').map((a) => normExpr(a.text));
     for (const a of addrOf) this.fromCalls.add(a);
     out.push({
       t: 'call', name, line,
@@ -872,11 +873,31 @@ class Builder {
     return objects === 1;
   }
 
-  /** A literal, an upper-case constant, or a variable of a scalar type: nowhere to keep an object. */
-  private plainValue(a: Node): boolean {
+  /**
+   * Nowhere to keep an object: a literal, an upper-case constant, a variable of a scalar type or its
+   * address (`&dirty`: an out-parameter for a flag), a call that yields a number or a truth value
+   * (NUMBER_CALL: `folio_pfn(folio)`), a field named as a number (NUMBER_FIELD), and arithmetic or tests of such values. Not `p + 1` with a
+   * pointer `p`: the pointer variable itself is no plain value.
+   */
+  private plainValue(a: Node, depth = 0): boolean {
     if (a.type === 'number_literal' || a.type === 'char_literal' || a.type === 'true' || a.type === 'false' || a.type === 'null') return true;
-    if (a.type !== 'identifier') return false;
-    return /^[A-Z][A-Z0-9_]*$/.test(a.text) || scalarVar(a.text, this.types, this.pointers);
+    if (a.type === 'identifier') return /^[A-Z][A-Z0-9_]*$/.test(a.text) || scalarVar(a.text, this.types, this.pointers);
+    if (depth > 4) return false;
+    const kids = a.namedChildren;
+    if (a.type === 'pointer_expression') {
+      const arg = a.childForFieldName('argument');
+      return a.child(0)?.type === '&' && arg?.type === 'identifier' && scalarVar(arg.text, this.types, this.pointers);
+    }
+    // `sc->gfp_mask`, `cc->nr_migratepages`: a field named as a number holds one.
+    if (a.type === 'field_expression') return this.input.catalogue.numberFields.test(a.childForFieldName('field')?.text ?? '');
+    if (a.type === 'call_expression') {
+      const fn = a.childForFieldName('function');
+      return fn?.type === 'identifier' && this.input.catalogue.numberCalls.test(fn.text);
+    }
+    if (a.type === 'parenthesized_expression' || a.type === 'unary_expression' || a.type === 'binary_expression') {
+      return kids.length > 0 && kids.every((k) => k !== null && this.plainValue(k, depth + 1));
+    }
+    return false;
   }
 }
 

@@ -67,6 +67,8 @@ interface Entry {
    * path the lock is lost, so a hand-off of the same acquire on another path does not excuse it.
    */
   lost?: boolean;
+  /** Lost to a fresh value (`anon_vma = NULL`), not to a step from the old one (`cursor = next(cursor)`). */
+  lostFresh?: boolean;
   /** RCU read sections nest: 2 means "taken twice here" (capped, so loops stay finite). */
   depth?: number;
   /**
@@ -217,7 +219,7 @@ const LOCK_FLAG = /^(\w+_)?(un)?lock(ed)?$|^\w*locked$|^\w*held$/;
  */
 const WRAPPER_NAME = /(^|_)(try)?lock(ed)?(_|$)|^__?acquire|_acquire$|(^|_)(?!(?:m|un|b|c|f)lock)[a-z]{1,2}lock[n\d]?$/;
 /** `set_page_dirty_lock()` takes and drops the lock inside: not a wrapper. */
-const NOT_WRAPPER_NAME = /_dirty_lock$/;
+const NOT_WRAPPER_NAME = /_dirty_lock$|(?<!_and)_locked$/;
 
 /** Named as a function that returns with a lock held (`folio_lruvec_lock`, `xfs_ilock`). */
 export function lockWrapperName(name: string): boolean {
@@ -615,9 +617,10 @@ class LockFlow {
       if (prev?.status === 'released' && !guard) {
         // Reported when every path reaching here agrees, or when no acquire of the lock lies
         // between the earlier release and this one on any path (a loop back to an unlock, or
-        // unlock…unlock in sequence): then the double release does not hinge on a correlation
-        // the analysis might have missed.
-        const definite = prev.releases.length > 0 && !prev.failedAt && !this.eventBetween('acquire', key, prev.releases, site)
+        // unlock…unlock in sequence), or when the function keeps the lock's state in nothing it
+        // tests (tracksStateOf): then the double release does not hinge on a correlation the
+        // analysis might have missed.
+        const definite = prev.releases.length > 0 && !prev.failedAt && (!this.eventBetween('acquire', key, prev.releases, site) || !this.tracksStateOf(key))
           && !this.retestedBetween(prev.releases, site, key);
         this.finding(relId, definite, () => this.report(relId, {
           ruleId: 'lock/release-unheld', site, lock: expr, key,
@@ -927,7 +930,8 @@ class LockFlow {
         if (!e.parked && !bareLockPointer(k, e.expr) && !e.fromCaller && !e.guard
           && (!iter || this.droppedEachTurn(k, e.acquires) || this.releasesNoneOfDomain(k)) && e.acquires.length > 0
           && /^[A-Za-z_]\w*$/.test(target) && this.locals.has(target)) {
-          t.locks.set(k, e.lost ? e : { ...e, lost: true });
+          const fresh = rhs !== undefined && !dependsOn(rhs, target) && !iter;
+          t.locks.set(k, e.lost ? e : { ...e, lost: true, ...(fresh ? { lostFresh: true } : {}) });
           continue;
         }
         this.handOff(e.acquires, !e.parked);
@@ -1204,13 +1208,14 @@ class LockFlow {
       const fromNothing = c.fromNothing || e.fromNothing;
       // Lost only when lost on every merged path.
       const lost = c.lost && e.lost ? true : undefined;
+      const lostFresh = c.lostFresh && e.lostFresh ? true : undefined;
       // Facts forgotten at the release are those learnt under the lock on every merged path.
       const factsBefore = e.factsBefore === c.factsBefore || !e.factsBefore || !c.factsBefore
         || [...e.factsBefore.keys()].every((f) => c.factsBefore!.has(f))
         ? c.factsBefore ?? e.factsBefore : new Set([...c.factsBefore.keys(), ...e.factsBefore.keys()]);
       if (acquires !== c.acquires || releases !== c.releases || escaped !== c.escaped || fromCaller !== c.fromCaller
-        || fromNothing !== c.fromNothing || lost !== c.lost || factsBefore !== c.factsBefore) {
-        own().locks.set(k, { ...c, acquires, releases, escaped, fromCaller, fromNothing, lost, factsBefore });
+        || fromNothing !== c.fromNothing || lost !== c.lost || lostFresh !== c.lostFresh || factsBefore !== c.factsBefore) {
+        own().locks.set(k, { ...c, acquires, releases, escaped, fromCaller, fromNothing, lost, lostFresh, factsBefore });
       }
     }
     return cur !== undefined;
@@ -1239,8 +1244,16 @@ class LockFlow {
     for (const [k, g] of byLock) {
       const split = this.splitReturn(k, exits);
       if (split) { this.reportSplit(k, split); continue; }
-      if (wrapperFor(k)) continue;
-      for (const x of exits) (x.s.locks.get(k)?.status === 'held' ? g.held : g.free).push(x);
+      // A wrapper hands its lock to the caller, but not one whose only name it overwrote while
+      // held (see assign: `anon_vma = NULL;` with anon_vma's lock held), nor one it keeps while
+      // answering NULL: no caller can name it.
+      const wrapped = wrapperFor(k);
+      for (const x of exits) {
+        const e = x.s.locks.get(k);
+        if (e?.status !== 'held') g.free.push(x);
+        else if (!wrapped || e.lostFresh || this.nullWhileHandedOut(k, x, exits)) g.held.push(x);
+      }
+      if (wrapped && g.held.length === 0) continue;
       const releasedElsewhere = g.free.some((x) => x.s.locks.get(k)?.status === 'released');
       // …by a release, not a failed attempt (`if (down_write_killable(…)) goto error;`).
       const unlockedElsewhere = g.free.some((x) => { const f = x.s.locks.get(k); return f?.status === 'released' && !f.failedAt; });
@@ -1264,8 +1277,9 @@ class LockFlow {
         if (r && r.vars.some((v) => this.cfg.lockedVars.has(v))) return false;
         // Returning the lock, or the object whose lock is held (`return p;` with p->lock held).
         const root = rootOf(e.expr);
-        if (r && root && r.vars.length === 1 && r.vars[0] === root) return false;
-        if (r && /^[A-Za-z_]\w*$/.test(e.expr) && r.vars.includes(e.expr)) return false;
+        // (Not a lost lock's name: it denotes another object now, see assign.)
+        if (r && root && !e.lost && r.vars.length === 1 && r.vars[0] === root) return false;
+        if (r && !e.lost && /^[A-Za-z_]\w*$/.test(e.expr) && r.vars.includes(e.expr)) return false;
         // `lock_page(page);` as the function's last act: it locks for its caller.
         if (e.acquires.every((a) => this.lastActs.has(siteKey(a)))) return false;
         return true;
@@ -1293,6 +1307,25 @@ class LockFlow {
         ],
       });
     }
+  }
+
+  /**
+   * A wrapper that hands out the lock by returning it, or the object whose lock it is (`return ptl;`,
+   * `return vn;` with `vn->busy.lock` held), returns NULL here with that lock still held: NULL is the
+   * "not locked" answer of such wrappers (pte_offset_map_lock), and the caller gets no name to
+   * release it by.
+   */
+  private nullWhileHandedOut(k: string, x: ReturnState, exits: ReturnState[]): boolean {
+    if (x.node.ret?.text !== 'NULL') return false;
+    const e = x.s.locks.get(k);
+    if (!e || e.fromCaller || e.guard || e.escaped || e.acquires.length === 0) return false;
+    const names = [e.expr, rootOf(e.expr)].filter((n): n is string => !!n && /^[A-Za-z_]\w*$/.test(n));
+    if (!names.some((n) => this.locals.has(n))) return false;
+    return exits.some((o) => {
+      const r = o.node.ret;
+      const h = o.s.locks.get(k);
+      return o !== x && h?.status === 'held' && !h.lost && r !== undefined && r.vars.length === 1 && names.includes(r.vars[0]) && r.text === r.vars[0];
+    });
   }
 
   /**
@@ -2136,6 +2169,41 @@ class LockFlow {
   }
 
   private lockStateTested?: boolean;
+
+  /**
+   * Does the function keep `key`'s state in memory of its own that a branch tests? A variable or
+   * field set to a constant right after an acquire or release of it (`ptep = NULL;` after `pte_unmap_unlock()`,
+   * `trans->removing_chunk = false;` after `mutex_unlock()`), a lock-named test (testsLockState), or
+   * a lock flag. Paths that differ in such a test are correlated in ways the facts may not follow
+   * (`if (!ptep++)`, a field a call may rewrite), so a release met again only on such paths is
+   * judged by every path reaching it. Without any, an acquire on another branch between the two
+   * releases does not excuse the path that skipped it (a deleted relock before `goto out`).
+   */
+  private tracksStateOf(key: string): boolean {
+    if (this.testsLockState() || this.cfg.lockedVars.size) return true;
+    const known = this.stateTracked.get(key);
+    if (known !== undefined) return known;
+    const targets = new Set<string>();
+    for (const n of this.cfg.nodes) {
+      const at = n.events.findIndex((e) => e.t === 'lock' && e.key === key);
+      if (at < 0) continue;
+      let events = n.events.slice(at + 1);
+      let cur = n;
+      for (let step = 0; step < 3; step++) {
+        for (const e of events) if (e.t === 'assign' && !e.iter && (e.value === 'zero' || e.value === 'nonzero' || e.value === 'neg')) targets.add(e.target);
+        if (cur.succ.length !== 1) break;
+        cur = this.cfg.nodes[cur.succ[0]];
+        if (cur.kind !== 'stmt') break;
+        events = cur.events;
+      }
+    }
+    const tracked = targets.size > 0 && this.cfg.nodes.some((n) => n.kind === 'branch' && n.atom !== undefined
+      && [...targets].some((t) => dependsOn(n.atom!.key, t) || n.atom!.key.includes(t)));
+    this.stateTracked.set(key, tracked);
+    return tracked;
+  }
+
+  private readonly stateTracked = new Map<string, boolean>();
 
   /** Keys some conditional form (trylock, killable, NULL-returning) acquires anywhere in the function. */
   private conditionallyTaken(): Set<string> {

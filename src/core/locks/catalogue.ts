@@ -402,6 +402,23 @@ export const KEEPS_ALONE: RegExp = /(?:^|_)(?:add|insert|store|enqueue|queue|pus
 export const OBJECT_MEASURE: RegExp = /_nr_pages$|_nr$|^nr_|_size$|_order$|_count$|_flags$|^(?:folio|page)_test_\w+$/;
 
 /**
+ * Calls whose result is a number or a truth value, never an object: a measure (OBJECT_MEASURE), a
+ * frame number, a predicate (`folio_is_file_lru(folio)`). Given as an argument (`NR_ISOLATED_ANON +
+ * folio_is_file_lru(folio)`), such a result is a plain value: no place to keep an object in.
+ */
+export const NUMBER_CALL: RegExp = new RegExp(`${OBJECT_MEASURE.source}|_pfn$|(?:^|_)(?:is|has|test)_`);
+
+/**
+ * Tests that read what their address argument points to and change nothing: a static key
+ * (`static_branch_unlikely(&xdp_locking_key)`). Two such tests around a lock and its unlock are
+ * one answer, so the address given does not make us forget what the first test learnt.
+ */
+export const PURE_TESTS: RegExp = /^static_(?:branch_(?:likely|unlikely)|key_(?:enabled|false|true|count))$/;
+
+/** Field names that, by kernel naming, hold a number or a flag word (`sc->gfp_mask`, `cc->nr_freepages`). */
+export const NUMBER_FIELD: RegExp = /^(?:nr|gfp)_|(?:^|_)(?:mask|flags?|gfp|nr|count|order|size|len|pfn|index|idx|offset)$/;
+
+/**
  * Fields that link their object into something else: a list or tree node, a work item, an RCU head;
  * or that end its life: a reference count (`kref_put(&vma_lock->refs, release)`, whose release
  * function may take the object and its lock over).

@@ -2,7 +2,7 @@
 // user's workspace file (.hmm-lens.json). Pure: the caller reads the file.
 import {
   LOCK_VERBS, GUARD_CLASSES, NORETURN_CALLS, NORETURN_IF_TRUE, TRUTH_WRAPPERS, LOCK_CONSUMERS, ACQUIRE_WRAPPERS,
-  IN_PLACE_ITERATORS, PLAIN_ACCESSORS, READ_ONLY_CALL, KEEPS_ALONE, LOCKED_CALLBACKS, type LockedCallback,
+  IN_PLACE_ITERATORS, PLAIN_ACCESSORS, READ_ONLY_CALL, KEEPS_ALONE, NUMBER_CALL, NUMBER_FIELD, PURE_TESTS, LOCKED_CALLBACKS, type LockedCallback,
   type LockVerb, type GuardClass, type HeldWhen, type LockOp, type LockOperand, type LockConsumer,
 } from './catalogue';
 import { escapeRegExp } from '../parse/regex';
@@ -28,6 +28,12 @@ export interface Catalogue {
   readOnlyCalls: RegExp;
   /** Calls that keep an object given to them alone (see KEEPS_ALONE). */
   keepsAlone: RegExp;
+  /** Calls whose result is a number or a truth value (see NUMBER_CALL). */
+  numberCalls: RegExp;
+  /** Fields named as numbers (see NUMBER_FIELD). */
+  numberFields: RegExp;
+  /** Tests that change nothing they are given the address of (see PURE_TESTS). */
+  pureTests: RegExp;
   /** Calls that take a lock and hand it to a callback of theirs (`kref_put_mutex`). */
   lockedCallbacks: Map<string, LockedCallback>;
   /** The migration catalogue (built-in APIs and protocols plus the workspace's). */
@@ -239,6 +245,9 @@ export function buildCatalogue(config: WorkspaceConfig = {}): Catalogue {
     plainAccessors: new Set(PLAIN_ACCESSORS),
     readOnlyCalls: READ_ONLY_CALL,
     keepsAlone: KEEPS_ALONE,
+    numberCalls: NUMBER_CALL,
+    numberFields: NUMBER_FIELD,
+    pureTests: PURE_TESTS,
     lockedCallbacks: new Map(LOCKED_CALLBACKS.map((c) => [c.name, c])),
     migration: migrationOf(config),
   };
