@@ -250,6 +250,11 @@ class LockFlow {
   private readonly locals: Set<string>;
   /** Acquire sites whose lock the function stopped naming while held: ownership passed elsewhere. */
   private readonly handedOff = new Set<string>();
+  /** Acquire sites handed off other than to a consuming callee in a return statement (`return hugetlb_no_page(…)`). */
+  private readonly handedOffNotTail = new Set<string>();
+  /** The node whose events are being applied. */
+  private current?: CfgNode;
+
   /** Acquire sites handed off other than by overwriting the name of an object put somewhere (see lostAtExit). */
   private readonly handedOffUnparked = new Set<string>();
   /** Caller-visible places this function stored a lock pointer into (`pvmw->ptl = pte_lockptr(…)`). */
@@ -393,6 +398,7 @@ class LockFlow {
 
   private transfer(node: CfgNode, s0: State): [number, State][] {
     if (node.kind === 'dead') return [];
+    this.current = node;
     let states: State[] = [node.step && node.kind !== 'branch' && !node.step.startsWith('label')
       ? withStep(s0, { line: node.line, column: node.column, message: node.step }) : s0];
     for (const e of node.events) {
@@ -1089,11 +1095,21 @@ class LockFlow {
    * Records the acquires as handed off (excused at the exits); `unparked` when not by overwriting
    * the name of an object put somewhere (a rename, a callee taking it over: see lostAtExit).
    */
-  private handOff(acquires: Site[], unparked: boolean): void {
+  private handOff(acquires: Site[], unparked: boolean, tail = false): void {
     for (const a of acquires) {
       this.handedOff.add(siteKey(a));
+      if (!tail) this.handedOffNotTail.add(siteKey(a));
       if (unparked) this.handedOffUnparked.add(siteKey(a));
     }
+  }
+
+  /** Is the node being applied a `return …;` statement (its call events may sit in a node of their own right before it)? */
+  private inReturn(): boolean {
+    const n = this.current;
+    if (!n) return false;
+    if (n.kind === 'return') return true;
+    const next = n.succ.length === 1 ? this.cfg.nodes[n.succ[0]] : undefined;
+    return next?.kind === 'return' && next.line === n.line && next.events.length === 0;
   }
 
   /** A held object given to a call that may keep it (`list_add(&folio->lru, &l)`, `batch_add(b, folio)`). */
@@ -1160,7 +1176,7 @@ class LockFlow {
       // The callee may or may not have dropped it (`do_vmi_munmap(…, unlock)`, an error path of
       // hugetlb_no_page()): a later release of it here is neither a double nor an unheld release.
       t.locks.set(k, maybeDropped(entry));
-      this.handOff(entry.acquires, true);
+      this.handOff(entry.acquires, true, this.inReturn());
     }
     return t ?? s;
   }
@@ -1267,8 +1283,10 @@ class LockFlow {
         if (e.escapedByResult && !(e.storedObject ? unlockedElsewhere : releasedElsewhere)) return false;
         // `pvmw->ptl = *ptlp; spin_lock(pvmw->ptl); return true;` (map_pte()): locked for the caller.
         if (e.stored && e.acquires.every((a) => this.lastBeforeTrue.has(siteKey(a)))) return false;
-        // Handed off on another path (put in a list and overwritten), unless this path lost it.
-        if (!e.lost && e.acquires.some((a) => this.handedOff.has(siteKey(a))) && !this.lostAtExit(k, e)) return false;
+        // Handed off on another path (put in a list and overwritten, given to a consumer), unless this
+        // path lost it. A consumer called as `return hugetlb_no_page(…);` takes the lock on that return
+        // only: the function's other returns speak for themselves.
+        if (!e.lost && e.acquires.some((a) => this.handedOffNotTail.has(siteKey(a))) && !this.lostAtExit(k, e)) return false;
         const r = x.node.ret;
         if (r?.hasLockCall) return false;
         // `return VM_FAULT_LOCKED`, `ret |= VM_FAULT_LOCKED`: the caller is told it gets the lock.
