@@ -623,10 +623,9 @@ class LockFlow {
       if (prev?.status === 'released' && !guard) {
         // Reported when every path reaching here agrees, or when no acquire of the lock lies
         // between the earlier release and this one on any path (a loop back to an unlock, or
-        // unlock…unlock in sequence), or when the function keeps the lock's state in nothing it
-        // tests (tracksStateOf): then the double release does not hinge on a correlation the
-        // analysis might have missed.
-        const definite = prev.releases.length > 0 && !prev.failedAt && (!this.eventBetween('acquire', key, prev.releases, site) || !this.tracksStateOf(key))
+        // unlock…unlock in sequence): then the double release does not hinge on a correlation
+        // the analysis might have missed.
+        const definite = prev.releases.length > 0 && !prev.failedAt && !this.eventBetween('acquire', key, prev.releases, site)
           && !this.retestedBetween(prev.releases, site, key);
         this.finding(relId, definite, () => this.report(relId, {
           ruleId: 'lock/release-unheld', site, lock: expr, key,
@@ -1103,13 +1102,34 @@ class LockFlow {
     }
   }
 
-  /** Is the node being applied a `return …;` statement (its call events may sit in a node of their own right before it)? */
+  /** Is the node being applied a `return …;` statement? */
   private inReturn(): boolean {
-    const n = this.current;
-    if (!n) return false;
+    return this.current !== undefined && this.returnStatement(this.current);
+  }
+
+  /** A `return …;` node, or the node of its call events right before it on the same line. */
+  private returnStatement(n: CfgNode): boolean {
     if (n.kind === 'return') return true;
     const next = n.succ.length === 1 ? this.cfg.nodes[n.succ[0]] : undefined;
     return next?.kind === 'return' && next.line === n.line && next.events.length === 0;
+  }
+
+  /**
+   * A lock handed off only to consumers in return statements (`return hugetlb_no_page(…);`) is
+   * judged at the function's other returns as if never handed off, when those returns can speak for
+   * themselves: another return drops it with a release of the function's own (so dropping it here
+   * is the function's job too, `hugetlb_fault()`'s `out_mutex`), no call outside a return statement
+   * is given the lock or its object (a callee may drop it unseen: `xlog_wait(…, &log->l_icloglock)`,
+   * `migration_entry_wait_huge(vma, …)`), and it is not a scope lock (RCU, lazy MMU) that any callee
+   * may end. A function whose only release is the tail consumer hands the lock out on its other
+   * returns (`return foo_fail(f);` … `return 0;` held for the caller).
+   */
+  private ownReturnsJudge(k: string, e: Entry, free: ReturnState[]): boolean {
+    if (GLOBAL_LOCKS.has(k)) return false;
+    if (!free.some((x) => { const f = x.s.locks.get(k); return f?.status === 'released' && !f.byCallee && f.releases.length > 0; })) return false;
+    const root = rootOf(e.expr);
+    const given = (a: string): boolean => a === e.expr || a === `&${e.expr}` || (root !== undefined && dependsOn(a, root));
+    return !this.cfg.nodes.some((n) => !this.returnStatement(n) && n.events.some((ev) => ev.t === 'call' && ev.args.some(given)));
   }
 
   /** A held object given to a call that may keep it (`list_add(&folio->lru, &l)`, `batch_add(b, folio)`). */
@@ -1267,7 +1287,7 @@ class LockFlow {
       for (const x of exits) {
         const e = x.s.locks.get(k);
         if (e?.status !== 'held') g.free.push(x);
-        else if (!wrapped || e.lostFresh || this.nullWhileHandedOut(k, x, exits)) g.held.push(x);
+        else if (!wrapped || ((e.lostFresh || this.nullWhileHandedOut(k, x, exits)) && !this.mayAlias(e.expr))) g.held.push(x);
       }
       if (wrapped && g.held.length === 0) continue;
       const releasedElsewhere = g.free.some((x) => x.s.locks.get(k)?.status === 'released');
@@ -1284,9 +1304,10 @@ class LockFlow {
         // `pvmw->ptl = *ptlp; spin_lock(pvmw->ptl); return true;` (map_pte()): locked for the caller.
         if (e.stored && e.acquires.every((a) => this.lastBeforeTrue.has(siteKey(a)))) return false;
         // Handed off on another path (put in a list and overwritten, given to a consumer), unless this
-        // path lost it. A consumer called as `return hugetlb_no_page(…);` takes the lock on that return
-        // only: the function's other returns speak for themselves.
-        if (!e.lost && e.acquires.some((a) => this.handedOffNotTail.has(siteKey(a))) && !this.lostAtExit(k, e)) return false;
+        // path lost it, or the only hand-offs were consumers called as `return hugetlb_no_page(…);`
+        // and the function's other returns speak for themselves (see ownReturnsJudge).
+        if (!e.lost && e.acquires.some((a) => this.handedOff.has(siteKey(a))) && !this.lostAtExit(k, e)
+          && !(!e.acquires.some((a) => this.handedOffNotTail.has(siteKey(a))) && this.ownReturnsJudge(k, e, g.free))) return false;
         const r = x.node.ret;
         if (r?.hasLockCall) return false;
         // `return VM_FAULT_LOCKED`, `ret |= VM_FAULT_LOCKED`: the caller is told it gets the lock.
@@ -1325,6 +1346,23 @@ class LockFlow {
         ],
       });
     }
+  }
+
+  /**
+   * The lock's variable may name an object another name also reaches: it is compared with another
+   * variable (`if (parent != dentry)`: __lock_parent() returns NULL with `dentry->d_lock`, the same
+   * lock, held), or is a plain copy of one (`first = a;` before `spin_lock(&first->lock)`). A
+   * wrapper's lock on such a variable may still be the caller's by its other name.
+   */
+  private mayAlias(expr: string): boolean {
+    const root = rootOf(expr);
+    if (!root || !/^[A-Za-z_]\w*$/.test(root)) return true;
+    const other = (x: string | undefined): boolean => x !== undefined && x !== root && /^[A-Za-z_]\w*$/.test(x) && !/^[A-Z][A-Z0-9_]*$/.test(x);
+    return this.cfg.nodes.some((n) => {
+      const m = n.kind === 'branch' ? /^([A-Za-z_]\w*)\s*[!=]=\s*([A-Za-z_]\w*)$/.exec(n.atom?.key ?? '') : null;
+      if (m && ((m[1] === root && other(m[2])) || (m[2] === root && other(m[1])))) return true;
+      return n.events.some((e) => e.t === 'assign' && e.target === root && other(e.rhs));
+    });
   }
 
   /**
@@ -2187,41 +2225,6 @@ class LockFlow {
   }
 
   private lockStateTested?: boolean;
-
-  /**
-   * Does the function keep `key`'s state in memory of its own that a branch tests? A variable or
-   * field set to a constant right after an acquire or release of it (`ptep = NULL;` after `pte_unmap_unlock()`,
-   * `trans->removing_chunk = false;` after `mutex_unlock()`), a lock-named test (testsLockState), or
-   * a lock flag. Paths that differ in such a test are correlated in ways the facts may not follow
-   * (`if (!ptep++)`, a field a call may rewrite), so a release met again only on such paths is
-   * judged by every path reaching it. Without any, an acquire on another branch between the two
-   * releases does not excuse the path that skipped it (a deleted relock before `goto out`).
-   */
-  private tracksStateOf(key: string): boolean {
-    if (this.testsLockState() || this.cfg.lockedVars.size) return true;
-    const known = this.stateTracked.get(key);
-    if (known !== undefined) return known;
-    const targets = new Set<string>();
-    for (const n of this.cfg.nodes) {
-      const at = n.events.findIndex((e) => e.t === 'lock' && e.key === key);
-      if (at < 0) continue;
-      let events = n.events.slice(at + 1);
-      let cur = n;
-      for (let step = 0; step < 3; step++) {
-        for (const e of events) if (e.t === 'assign' && !e.iter && (e.value === 'zero' || e.value === 'nonzero' || e.value === 'neg')) targets.add(e.target);
-        if (cur.succ.length !== 1) break;
-        cur = this.cfg.nodes[cur.succ[0]];
-        if (cur.kind !== 'stmt') break;
-        events = cur.events;
-      }
-    }
-    const tracked = targets.size > 0 && this.cfg.nodes.some((n) => n.kind === 'branch' && n.atom !== undefined
-      && [...targets].some((t) => dependsOn(n.atom!.key, t) || n.atom!.key.includes(t)));
-    this.stateTracked.set(key, tracked);
-    return tracked;
-  }
-
-  private readonly stateTracked = new Map<string, boolean>();
 
   /** Keys some conditional form (trylock, killable, NULL-returning) acquires anywhere in the function. */
   private conditionallyTaken(): Set<string> {
