@@ -876,14 +876,13 @@ class Builder {
   /**
    * Nowhere to keep an object: a literal, an upper-case constant, a variable of a scalar type or its
    * address (`&dirty`: an out-parameter for a flag), a call that yields a number or a truth value
-   * (NUMBER_CALL: `folio_pfn(folio)`), a field named as a number (NUMBER_FIELD), and arithmetic or tests of such values. Not `p + 1` with a
-   * pointer `p`: the pointer variable itself is no plain value.
+   * (NUMBER_CALL: `folio_pfn(folio)`), a field named as a number (NUMBER_FIELD), and arithmetic or
+   * tests of such values. Not `p + 1` with a pointer `p`: the pointer variable itself is no plain value.
    */
   private plainValue(a: Node, depth = 0): boolean {
     if (a.type === 'number_literal' || a.type === 'char_literal' || a.type === 'true' || a.type === 'false' || a.type === 'null') return true;
     if (a.type === 'identifier') return /^[A-Z][A-Z0-9_]*$/.test(a.text) || scalarVar(a.text, this.types, this.pointers);
     if (depth > 4) return false;
-    const kids = a.namedChildren;
     if (a.type === 'pointer_expression') {
       const arg = a.childForFieldName('argument');
       return a.child(0)?.type === '&' && arg?.type === 'identifier' && scalarVar(arg.text, this.types, this.pointers);
@@ -895,6 +894,7 @@ class Builder {
       return fn?.type === 'identifier' && this.input.catalogue.numberCalls.test(fn.text);
     }
     if (a.type === 'parenthesized_expression' || a.type === 'unary_expression' || a.type === 'binary_expression') {
+      const kids = a.namedChildren;
       return kids.length > 0 && kids.every((k) => k !== null && this.plainValue(k, depth + 1));
     }
     return false;

@@ -252,9 +252,8 @@ class LockFlow {
   private readonly handedOff = new Set<string>();
   /** Acquire sites handed off other than to a consuming callee in a return statement (`return hugetlb_no_page(…)`). */
   private readonly handedOffNotTail = new Set<string>();
-  /** The node whose events are being applied. */
+  /** The node whose events are being applied (consume() asks whether it is a return statement). */
   private current?: CfgNode;
-
   /** Acquire sites handed off other than by overwriting the name of an object put somewhere (see lostAtExit). */
   private readonly handedOffUnparked = new Set<string>();
   /** Caller-visible places this function stored a lock pointer into (`pvmw->ptl = pte_lockptr(…)`). */
