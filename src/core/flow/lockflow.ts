@@ -19,7 +19,7 @@ import { EXIT, scalarVar } from './cfg';
 import { SCALAR_TYPE, dependsOn, lastName, rootOf, varsOf, type ValueClass } from './expr';
 import type { Diagnostic, HeldRange, LockPair, PathStep } from '../model';
 import { heldRanges } from './held';
-import { LINK_FIELD, LOCKED_FLAG, LOCKED_PAGE_ENCODING, LOCK_ADDRESS_CALLS, LOCK_ADDRESS_FILLS, OBJECT_MEASURE, PLAIN_ACCESSORS, VALUE_CALL } from '../locks/catalogue';
+import { LINK_FIELD, LOCKED_FLAG, LOCKED_PAGE_ENCODING, LOCK_ADDRESS_CALLS, LOCK_ADDRESS_FILLS, OBJECT_MEASURE, PLAIN_ACCESSORS, TAKING_WORD, VALUE_CALL } from '../locks/catalogue';
 
 const PLAIN_ACCESSOR = new Set(PLAIN_ACCESSORS);
 
@@ -135,7 +135,11 @@ export interface LockFlowResult {
  * `args[param] + path` at the call (`z3fold_page_unlock(zhdr)` drops `zhdr->page_lock`), or a
  * global; with neither, any lock of the domain (a chain of releasers, a local's lock).
  */
-export interface CalleeRelease { domain: string; param?: number; path?: string; global?: string }
+export interface CalleeRelease {
+  domain: string; param?: number; path?: string; global?: string;
+  /** Released on every return of the callee (`__accept_page()` drops zone->lock): a call is a release, not a maybe. */
+  always?: boolean;
+}
 
 /** Lock state at one call of another function: keys held, and keys released, on some path reaching it. */
 export interface CallLocks {
@@ -536,7 +540,7 @@ class LockFlow {
       escapedByResult: (resultVar !== undefined && !this.isLocalTarget(resultVar)) || this.storedOut.has(expr),
       ...(this.storedOut.has(expr) ? { stored: true } : {}),
       ...(this.storedAnywhere(expr) ? { parked: true } : {}),
-      ...(fieldOwner(expr) ? { factsBefore: s.facts } : {}),
+      ...(fieldOwner(expr) || this.globalLock(key, expr) ? { factsBefore: s.facts } : {}),
     });
     held.uninit.delete(rootOf(expr) ?? expr);
     const root = /^[A-Za-z_]\w*(->|$)/.test(expr) ? rootOf(expr) : undefined;
@@ -651,6 +655,9 @@ class LockFlow {
     // the path knew before taking the lock (`if (ifh->nr_file_filters) mmap_read_lock(mm)`) stay.
     const owner = prev?.status === 'held' && prev.factsBefore ? fieldOwner(expr) : undefined;
     if (owner) forgetFields(t, owner, expr, prev!.factsBefore!);
+    // A global lock guards memory of every object (`h->surplus_huge_pages` under hugetlb_lock,
+    // re-tested after the unlock: "we could have raced"): any field tested under it may change.
+    else if (prev?.status === 'held' && prev.factsBefore && this.globalLock(key, expr)) forgetShared(t, expr, prev.factsBefore);
     t.locks.set(key, { status: 'released', kind, expr, acquires: [], releases: [site], fromCaller: false,
       trail: s.trail, escaped: false, guard, callersDropped: callersDropped || prev?.callersDropped,
       fromNothing: !prev || prev.fromNothing });
@@ -745,6 +752,11 @@ class LockFlow {
   /** The lock event sits right under a test of memory a callee can change (`current->…`, `p->f`, a global). */
   private underMemoryTest(site: Site): boolean {
     return this.guardsAbove(site).some((g) => g.atom !== undefined && this.readsSharedMemory(g.atom));
+  }
+
+  /** A lock that is a global variable (`hugetlb_lock`), not a section (RCU) nor one of ours. */
+  private globalLock(key: string, expr: string): boolean {
+    return /^[A-Za-z_]\w*$/.test(expr) && !GLOBAL_LOCKS.has(key) && !this.ownVar(expr);
   }
 
   /** A local or parameter of this function. */
@@ -1192,6 +1204,17 @@ class LockFlow {
         || released?.some((r) => r.domain === domain && [entry.expr, ...(entry.aliasNames ?? [])].some((x) => releasesHere(r, e.args, x)));
       if (!taken) continue;
       t ??= clone(s);
+      // A same-file callee that drops it on every return: released here, as by an unlock (so a
+      // return that skipped the call is judged against this one, see splitReturn). Only for a lock
+      // it names (a parameter's or a global, not "any of the domain") spelt without calls here
+      // (`EXT4_SB(inode->i_sb)->s_fc_lock` is unlocked as `sbi->s_fc_lock` too, unmatched).
+      // (Not in a return statement: `return gpu_prepare_fail(obj);` answers for the lock with its own value.)
+      if (!e.consumes && !entry.expr.includes('(') && !this.inReturn() && released?.some((r) => r.always && r.domain === domain
+        && (r.global !== undefined ? r.global === entry.expr : r.param !== undefined && e.args[r.param] !== undefined && `${e.args[r.param]}${r.path ?? ''}` === entry.expr))) {
+        t.locks.set(k, { status: 'released', kind: entry.kind, expr: entry.expr, acquires: [], releases: [{ line: e.line, column: this.current?.column ?? 1, text: `${e.name}(…)` }],
+          fromCaller: false, trail: s.trail, escaped: false, guard: false, callersDropped: entry.fromCaller || entry.callersDropped });
+        continue;
+      }
       // The callee may or may not have dropped it (`do_vmi_munmap(…, unlock)`, an error path of
       // hugetlb_no_page()): a later release of it here is neither a double nor an unheld release.
       t.locks.set(k, maybeDropped(entry));
@@ -1306,7 +1329,11 @@ class LockFlow {
         // path lost it, or the only hand-offs were consumers called as `return hugetlb_no_page(…);`
         // and the function's other returns speak for themselves (see ownReturnsJudge).
         if (!e.lost && e.acquires.some((a) => this.handedOff.has(siteKey(a))) && !this.lostAtExit(k, e)
-          && !(!e.acquires.some((a) => this.handedOffNotTail.has(siteKey(a))) && this.ownReturnsJudge(k, e, g.free))) return false;
+          && !(!e.acquires.some((a) => this.handedOffNotTail.has(siteKey(a))) && this.ownReturnsJudge(k, e, g.free))) {
+          // The hand-off may be a call to a same-file function that always drops it: ask for the second pass.
+          if (!this.fn.calleeReleases) this.wantsCallees = true;
+          return false;
+        }
         const r = x.node.ret;
         if (r?.hasLockCall) return false;
         // `return VM_FAULT_LOCKED`, `ret |= VM_FAULT_LOCKED`: the caller is told it gets the lock.
@@ -1325,7 +1352,15 @@ class LockFlow {
       if (leaking.length === 0) continue;
       // A conditional wrapper's "not held" returns follow a failed or undone attempt.
       const attempted = g.free.every((x) => x.s.locks.get(k)?.status === 'released') || this.condAcquired.has(k);
-      if (attempted && isConditionalWrapper(g.held, g.free)) continue;
+      // The killable contract by constants (0 with the lock held, -E… without) only where the
+      // function says so: a trylock or killable lock in it, an annotation, or a name that takes
+      // something (TAKING_WORD). Said by none, `__damon_stop()` minus an unlock leaks. (The trylock
+      // contract, 1 held and 0 not, stays: callers are told by the result, as pageout() tells.
+      // So does one `return ret;` whose error values alone follow an unlock.)
+      const style = attempted ? conditionalWrapperStyle(g.held, g.free) : undefined;
+      const says = style !== 'killable' || this.condAcquired.has(k) || byName || this.annotatedAcquirer() || this.fn.acquireWrapper
+        || this.fn.name.toLowerCase().split('_').some((p) => TAKING_WORD.test(p));
+      if (style && says) continue;
       const first = leaking[0];
       const e = first.s.locks.get(k)!;
       const acq = e.acquires[0];
@@ -1944,10 +1979,12 @@ class LockFlow {
    */
   private droppedForCaller(): CalleeRelease[] {
     const out = new Map<string, CalleeRelease>();
-    for (const { s: st } of this.returnStates()) {
+    const exits = this.returnStates();
+    for (const { s: st } of exits) {
       for (const [k, e] of st.locks) {
         if (!droppedCallers(e) || e.byCallee || out.has(k)) continue;
-        out.set(k, this.callerTerms(k, e.expr));
+        const always = exits.every((x) => { const f = x.s.locks.get(k); return f !== undefined && droppedCallers(f) && !f.byCallee; });
+        out.set(k, { ...this.callerTerms(k, e.expr), ...(always ? { always } : {}) });
       }
     }
     return [...out.values()];
@@ -2466,6 +2503,11 @@ function forgetFields(s: State, owner: string, lock: string, before: { has(k: st
   }
 }
 
+/** Drops the facts learnt since `before` that read any field (`h->surplus_huge_pages`), except those naming `lock`. */
+function forgetShared(s: State, lock: string, before: { has(k: string): boolean }): void {
+  for (const k of [...s.facts.keys()]) if (!before.has(k) && /->|\./.test(k) && !k.includes(lock)) s.facts.delete(k);
+}
+
 function unionSites(a: Site[], b: Site[]): Site[] {
   let out = a;
   for (const x of b) {
@@ -2585,15 +2627,16 @@ function comparesVar(a: Atom | undefined, v: string): boolean {
  * A conditional acquire wrapper returns one set of constants when it leaves the
  * lock held and another when it does not (`return true` held, `return false` not).
  */
-function isConditionalWrapper(held: ReturnState[], free: ReturnState[]): boolean {
+/** The conditional-wrapper contract the returns follow: by constants, or split by one returned variable; else undefined. */
+function conditionalWrapperStyle(held: ReturnState[], free: ReturnState[]): 'trylock' | 'killable' | 'split' | undefined {
   // Only the two kernel contracts: trylock style (held: true/1, not held: false/0) and
   // killable style (held: 0, not held: -E… or a non-zero error variable). An error return
   // with the lock held is a leak.
-  if (free.length === 0) return false;
+  if (free.length === 0) return undefined;
   const only = (set: Set<string>, ...v: string[]): boolean => set.size > 0 && [...set].every((x) => v.includes(x));
   const written = (xs: ReturnState[]): Set<string> => new Set(xs.map((x) => x.node.ret?.value ?? '?'));
-  if (only(written(held), 'nonzero') && only(written(free), 'zero')) return true;
-  if (only(written(held), 'zero') && only(written(free), 'neg')) return true;
+  if (only(written(held), 'nonzero') && only(written(free), 'zero')) return 'trylock';
+  if (only(written(held), 'zero') && only(written(free), 'neg')) return 'killable';
   // Killable style may return its error variable (`if (ret) mutex_unlock(…); return ret;`): what the
   // path knows of it counts, but only here (an error return with the lock held is a leak, not a trylock).
   // A constant `return true;`/`return 1;` is not an error, though: not held then is the trylock
@@ -2603,7 +2646,7 @@ function isConditionalWrapper(held: ReturnState[], free: ReturnState[]): boolean
   // And only where one `return ret;` gives both outcomes, split by ret: a plain `ret = 0 … return ret;`
   // with the lock held beside `return -ENOMEM;` without it is a leak (alloc_shrinker_info() minus its unlock).
   const splitByVariable = held.some((h) => free.some((f) => f.node === h.node));
-  return splitByVariable && only(known(held), 'zero') && free.every(errorLike);
+  return splitByVariable && only(known(held), 'zero') && free.every(errorLike) ? 'split' : undefined;
 }
 
 /** What a return gives back: its constant, else what the path knows of the returned variable (`return ret;`). */

@@ -415,6 +415,13 @@ export const NUMBER_CALL: RegExp = new RegExp(`${OBJECT_MEASURE.source}|_pfn$|(?
  */
 export const PURE_TESTS: RegExp = /^static_(?:branch_(?:likely|unlikely)|key_(?:enabled|false|true|count))$/;
 
+/**
+ * Name parts of functions that take something for their caller (`jffs2_reserve_space`,
+ * `__perf_output_begin`, `radix_tree_preload`): only such a function returns "0 with the lock
+ * held, -E… without" by contract. Said by nobody (`__damon_stop()` minus an unlock), that shape is a leak.
+ */
+export const TAKING_WORD: RegExp = /^(?:try\w*|reserv\w*|begin|start|prepare|preload|get|grab|acquire|enter|hold|claim|steal|pin|take|find|lookup|lock\w*|down\w*|open)$/;
+
 /** Field names that, by kernel naming, hold a number or a flag word (`sc->gfp_mask`, `cc->nr_freepages`). */
 export const NUMBER_FIELD: RegExp = /^(?:nr|gfp)_|(?:^|_)(?:mask|flags?|gfp|nr|count|order|size|len|pfn|index|idx|offset)$/;
 
