@@ -781,7 +781,10 @@ class Builder {
     // `f = filemap_lock_folio(…)`, `f = get(…, FGP_LOCK)`: a locking call may return the object locked.
     const callee = v.type === 'call_expression' ? v.childForFieldName('function')?.text : undefined;
     if (callee && !this.input.catalogue.plainAccessors.has(callee) && /lock/i.test(v.text)) this.fromCalls.add(target);
-    out.push({ t: 'assign', target, value: cls ?? 'unknown', rhs: normExpr(value.text), line: value.startPosition.row + 1 });
+    // `totals[fg] += class_stat_read(class, fg)` is `totals[fg] = totals[fg] + …`: arithmetic, which
+    // keeps no object (see storesObject), not the call's result stored as it is.
+    const rhs = op === '=' ? normExpr(value.text) : `${target} ${op.slice(0, -1)} ${normExpr(value.text)}`;
+    out.push({ t: 'assign', target, value: cls ?? 'unknown', rhs, line: value.startPosition.row + 1 });
   }
 
   private walkExpr(e: Node, out: Event[]): void {
