@@ -209,11 +209,20 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
   // Which lock is not followed through the chain (calls carry no arguments here): any of the domain,
   // except a global, which is the same object at every level (`mem_hotplug_done()` drops
   // mem_hotplug_lock, not the device_hotplug_lock its caller's caller holds).
+  // …or re-takes one for it (`do_page_mkwrite()` returns with the folio locked again).
+  const calleeAcquires = new Map<string, string[]>();
+  for (const o of outcomes) {
+    const domains = [...new Set((o.outside?.returnsHeld ?? []).map(domainOf))];
+    if (domains.length) calleeAcquires.set(o.fn.name, domains);
+  }
   for (let round = 0; round < 3; round++) {
     let grew = false;
     for (const o of outcomes) {
       const own = calleeReleases.get(o.fn.name) ?? [];
-      const taken = new Set((o.outside?.acquired ?? []).map(domainOf));
+      // Taken here, or opened by a same-file callee that returns holding a lock of the domain
+      // (`ci = lock_cluster(si, off); … unlock_cluster(ci);`): the release pairs with that, not a caller's lock.
+      const taken = new Set([...(o.outside?.acquired ?? []).map(domainOf),
+        ...(o.shape?.calls ?? []).flatMap((c) => calleeAcquires.get(c.name) ?? [])]);
       const seen = new Set(own.map((r) => (r.global !== undefined && r.param === undefined ? `${r.domain}:${r.global}` : r.domain)));
       const add: CalleeRelease[] = [];
       for (const c of o.shape?.calls ?? []) {
@@ -228,12 +237,6 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
       if (add.length) { calleeReleases.set(o.fn.name, [...own, ...add]); grew = true; }
     }
     if (!grew) break;
-  }
-  // …or re-takes one for it (`do_page_mkwrite()` returns with the folio locked again).
-  const calleeAcquires = new Map<string, string[]>();
-  for (const o of outcomes) {
-    const domains = [...new Set((o.outside?.returnsHeld ?? []).map(domainOf))];
-    if (domains.length) calleeAcquires.set(o.fn.name, domains);
   }
   for (const o of outcomes) {
     // Also a function that seems to return a lock held: its summary says "leaves it held" to the
