@@ -9,6 +9,7 @@ import type { Catalogue } from './locks/table';
 import type { FileAnalysis, FunctionAnalysis, Diagnostic, HeldRange, Unanalysed } from './model';
 import { scanReferences, type NameUse } from './parse/refs';
 import { lineOf, lineStarts } from './parse/lines';
+import { argumentRoot, openedNames } from './interproc/opened';
 import type { FileSummary, FunctionSummary, SummaryCall } from './interproc/summary';
 import { CallIndex } from './interproc/handover';
 import { HELPER_DOMAINS } from './locks/helpers';
@@ -215,21 +216,34 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
     const domains = [...new Set((o.outside?.returnsHeld ?? []).map(domainOf))];
     if (domains.length) calleeAcquires.set(o.fn.name, domains);
   }
+  const lineText = (line: number): string => mask.text.slice(starts[line - 1] ?? 0, starts[line] ?? mask.text.length);
+  const maskedBody = (o: FunctionOutcome): string => mask.text.slice(starts[o.fn.startLine - 1] ?? 0, starts[o.fn.endLine] ?? mask.text.length);
   for (let round = 0; round < 3; round++) {
     let grew = false;
     for (const o of outcomes) {
       const own = calleeReleases.get(o.fn.name) ?? [];
-      // Taken here, or opened by a same-file callee that returns holding a lock of the domain
-      // (`ci = lock_cluster(si, off); … unlock_cluster(ci);`): the release pairs with that, not a caller's lock.
-      const taken = new Set([...(o.outside?.acquired ?? []).map(domainOf),
-        ...(o.shape?.calls ?? []).flatMap((c) => calleeAcquires.get(c.name) ?? [])]);
+      const taken = new Set((o.outside?.acquired ?? []).map(domainOf));
       const seen = new Set(own.map((r) => (r.global !== undefined && r.param === undefined ? `${r.domain}:${r.global}` : r.domain)));
       const add: CalleeRelease[] = [];
+      // Locals holding what a same-file callee opened for this function (`ci = lock_cluster(si, off)`):
+      // a releaser given one (`unlock_cluster(ci)`) pairs with that callee, not with a caller's lock.
+      const openers = new Set((o.shape?.calls ?? []).filter((c) => calleeAcquires.has(c.name)).map((c) => c.name));
+      const opened = openedNames(maskedBody(o), o.fn.startLine, openers);
+      // An opener whose result names nothing (`folio_memcg_lock(folio);`) pairs with the next releaser
+      // call of its domain (`__folio_memcg_unlock(from)`: the folio's memcg), whatever it is given.
+      const unnamed = new Map<string, number>();
       for (const c of o.shape?.calls ?? []) {
+        if (openers.has(c.name) && !new RegExp(`[A-Za-z_]\\w*\\s*=\\s*${c.name}\\s*\\(`).test(lineText(c.line))) {
+          for (const d of calleeAcquires.get(c.name) ?? []) unnamed.set(d, (unnamed.get(d) ?? 0) + 1);
+        }
         for (const r of calleeReleases.get(c.name) ?? []) {
           const global = r.param === undefined ? r.global : undefined;
           const id = global !== undefined ? `${r.domain}:${global}` : r.domain;
           if (taken.has(r.domain) || seen.has(id) || seen.has(r.domain)) continue;
+          const openedAt = r.param !== undefined && opened.size ? opened.get(argumentRoot(lineText(c.line), c.name, r.param) ?? '') : undefined;
+          if (openedAt !== undefined && openedAt < c.line) continue;
+          const pending = unnamed.get(r.domain) ?? 0;
+          if (pending > 0) { unnamed.set(r.domain, pending - 1); continue; }
           seen.add(id);
           add.push(global !== undefined ? { domain: r.domain, global } : { domain: r.domain });
         }
@@ -246,6 +260,7 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
     const again = o.rerun(calleeReleases, calleeAcquires);
     o.diagnostics = again.diagnostics;
     o.firm = again.firm;
+    o.unsaid = again.unsaid;
     o.fn.lockPairs = again.pairs;
     setHeld(o.fn, again.held);
     o.outside = again.outside;
@@ -253,7 +268,8 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
   for (const out of outcomes) {
     result.functions.push(out.fn);
     if (out.shape) summary.functions.push(summarise(out, out.shape, opts.catalogue, calleeReleases.get(out.fn.name)));
-    result.diagnostics.push(...out.diagnostics.filter((d) => out.firm?.includes(d) || !releasedByCounterpart(d, out.fn.name, releasers)));
+    result.diagnostics.push(...out.diagnostics.filter((d) => (out.firm?.includes(d) || !releasedByCounterpart(d, out.fn.name, releasers))
+      && !(out.unsaid?.includes(d) && releasedByCaller(d, out.fn.name, outcomes, calleeReleases))));
     if (out.unanalysed) {
       result.unanalysed.push(out.unanalysed);
       // The locks a function we could not analyse names: the cross-function check cannot rule it out.
@@ -350,6 +366,8 @@ export interface FunctionOutcome {
   rerun?: (calleeReleases: Map<string, CalleeRelease[]>, calleeAcquires: Map<string, string[]>) => LockFlowResult;
   /** Findings a counterpart function does not excuse (LockFlowResult.firm). */
   firm?: Diagnostic[];
+  /** Findings a same-file caller's release excuses (LockFlowResult.unsaid). */
+  unsaid?: Diagnostic[];
   /** See LockFlowResult.wantsCallees. */
   wantsCallees?: boolean;
 }
@@ -363,6 +381,21 @@ function releasedByCounterpart(d: Diagnostic, fnName: string, releasers: Map<str
   if (d.ruleId !== 'lock/held-at-exit' || !d.lockKey) return false;
   const domain = domainOf(d.lockKey);
   return closingCounterparts(fnName).some((other) => releasers.get(other)?.includes(domain));
+}
+
+/**
+ * A function returning 0 with a lock held and -E… without, whose name does not say it hands out a
+ * lock (see LockFlowResult.unsaid), is still the killable contract when a same-file caller drops a
+ * lock of that kind it did not take, itself or through a same-file releaser (`ret =
+ * dev_wait_ready(d); if (ret) return ret; … mutex_unlock(&d->lock);`).
+ */
+function releasedByCaller(d: Diagnostic, fnName: string, outcomes: FunctionOutcome[], calleeReleases: Map<string, CalleeRelease[]>): boolean {
+  if (!d.lockKey) return false;
+  const domain = domainOf(d.lockKey);
+  const field = /(\w+)\W*$/.exec(d.lockKey)?.[1];
+  return outcomes.some((o) => o.fn.name !== fnName && o.shape?.calls.some((c) => c.name === fnName) && (
+    o.fn.lockPairs.some((p) => p.acquire === null && /(\w+)\W*$/.exec(p.lock)?.[1] === field)
+    || o.shape.calls.some((c) => calleeReleases.get(c.name)?.some((r) => r.domain === domain))));
 }
 
 function analyseFunction(parser: CParser, fn: Node, text: string, mask: MaskResult, opts: AnalyseOptions): FunctionOutcome {
@@ -388,7 +421,7 @@ function analyseFunction(parser: CParser, fn: Node, text: string, mask: MaskResu
     setHeld(info, r.held);
     const calls = [...new Set(cfg.nodes.flatMap((n) => n.events.flatMap((e) => (e.t === 'call' ? [e.name] : []))))];
     return {
-      fn: info, diagnostics: r.diagnostics, firm: r.firm, callerReleases: r.callerReleases, calls, wantsCallees: r.wantsCallees,
+      fn: info, diagnostics: r.diagnostics, firm: r.firm, unsaid: r.unsaid, callerReleases: r.callerReleases, calls, wantsCallees: r.wantsCallees,
       outside: r.outside, annotated: annotations.length > 0,
       rerun: (calleeReleases, calleeAcquires) => analyseLocks(cfg, {
         name, annotations, maxSteps: opts.maxSteps, acquireWrapper, wrapperDomain, calleeReleases, calleeAcquires, lockedCallbacks,

@@ -30,7 +30,7 @@ export type Event =
       iter?: boolean }
   | { t: 'call'; name: string; args: string[]; addrOf: string[]; line: number;
       /** The callee takes over locks of this domain (all of them, or the one named by `expr`). */
-      consumes?: { domain: string; expr?: string };
+      consumes?: { domain: string; expr?: string; also?: string[] };
       /** The callee keeps nothing it is given (a test, a read, a plain accessor, a call given one object): a locked object stays unparked. */
       readOnly?: boolean };
 
@@ -782,8 +782,10 @@ class Builder {
     const callee = v.type === 'call_expression' ? v.childForFieldName('function')?.text : undefined;
     if (callee && !this.input.catalogue.plainAccessors.has(callee) && /lock/i.test(v.text)) this.fromCalls.add(target);
     // `totals[fg] += class_stat_read(class, fg)` is `totals[fg] = totals[fg] + …`: arithmetic, which
-    // keeps no object (see storesObject), not the call's result stored as it is.
-    const rhs = op === '=' ? normExpr(value.text) : `${target} ${op.slice(0, -1)} ${normExpr(value.text)}`;
+    // keeps no object (see storesObject), not the call's result stored as it is. Not a bitwise one:
+    // `slots[i] |= obj_to_handle(o)` encodes the object, as `= obj_to_handle(o) | TAG` does.
+    // (Without brackets round the value: only whether it is arithmetic is read from it.)
+    const rhs = /^(?:[-+*/%]|<<|>>)=$/.test(op) ? `${target} ${op.slice(0, -1)} ${normExpr(value.text)}` : normExpr(value.text);
     out.push({ t: 'assign', target, value: cls ?? 'unknown', rhs, line: value.startPosition.row + 1 });
   }
 
@@ -855,7 +857,8 @@ class Builder {
       t: 'call', name, line,
       args: args.map((a) => normExpr(a.text)),
       addrOf,
-      ...(consumer ? { consumes: { domain: consumer.domain, ...(consumedArg ? { expr: normExpr(consumedArg.text) } : {}) } } : {}),
+      ...(consumer ? { consumes: { domain: consumer.domain, ...(consumedArg ? { expr: normExpr(consumedArg.text) } : {}),
+        ...(consumer.also ? { also: consumer.also } : {}) } } : {}),
       ...(this.keepsNothing(name, args) ? { readOnly: true } : {}),
     });
   }

@@ -124,6 +124,11 @@ export interface LockFlowResult {
    */
   firm?: Diagnostic[];
   /**
+   * Held-at-exit findings of the killable contract by constants that only the function's name failed
+   * to say (see checkExits): analyse.ts drops one when a same-file caller releases such a lock.
+   */
+  unsaid?: Diagnostic[];
+  /**
    * A caller split was left unjudged for a call that a same-file releaser may be: analyse.ts runs
    * the function again with calleeReleases when it calls one.
    */
@@ -289,6 +294,8 @@ class LockFlow {
   private readonly candidates: UnheldCandidate[] = [];
   /** Report ids of the findings listed in LockFlowResult.firm. */
   private readonly firm = new Set<string>();
+  /** Report ids of the findings listed in LockFlowResult.unsaid. */
+  private readonly unsaid = new Set<string>();
   private wantsCallees = false;
   private exitStates?: ReturnState[];
   /** Values this function stores into an array element or a field (`pages[i] = pg`), see storedAnywhere. */
@@ -336,6 +343,7 @@ class LockFlow {
     return {
       pairs: this.pairList(), diagnostics: [...this.diags.values()],
       firm: [...this.firm].flatMap((id) => this.diags.get(id) ?? []),
+      ...(this.unsaid.size ? { unsaid: [...this.unsaid].flatMap((id) => this.diags.get(id) ?? []) } : {}),
       ...(this.wantsCallees ? { wantsCallees: true } : {}),
       held: this.held(),
       callerReleases: this.droppedForCaller(),
@@ -657,7 +665,7 @@ class LockFlow {
     if (owner) forgetFields(t, owner, expr, prev!.factsBefore!);
     // A global lock guards memory of every object (`h->surplus_huge_pages` under hugetlb_lock,
     // re-tested after the unlock: "we could have raced"): any field tested under it may change.
-    else if (prev?.status === 'held' && prev.factsBefore && this.globalLock(key, expr)) forgetShared(t, expr, prev.factsBefore);
+    else if (prev?.status === 'held' && prev.factsBefore && this.globalLock(key, expr)) forgetShared(t, expr, prev.factsBefore, (v) => this.ownVar(v));
     t.locks.set(key, { status: 'released', kind, expr, acquires: [], releases: [site], fromCaller: false,
       trail: s.trail, escaped: false, guard, callersDropped: callersDropped || prev?.callersDropped,
       fromNothing: !prev || prev.fromNothing });
@@ -1200,7 +1208,7 @@ class LockFlow {
     for (const [k, entry] of s.locks) {
       if (entry.status !== 'held' || entry.guard) continue;
       const domain = domainOf(k);
-      const taken = (e.consumes && e.consumes.domain === domain && (!e.consumes.expr || e.consumes.expr === entry.expr))
+      const taken = (e.consumes && (e.consumes.domain === domain || e.consumes.also?.includes(domain)) && (!e.consumes.expr || e.consumes.expr === entry.expr))
         || released?.some((r) => r.domain === domain && [entry.expr, ...(entry.aliasNames ?? [])].some((x) => releasesHere(r, e.args, x)));
       if (!taken) continue;
       t ??= clone(s);
@@ -1361,6 +1369,7 @@ class LockFlow {
       const says = style !== 'killable' || this.condAcquired.has(k) || byName || this.annotatedAcquirer() || this.fn.acquireWrapper
         || this.fn.name.toLowerCase().split('_').some((p) => TAKING_WORD.test(p));
       if (style && says) continue;
+      if (style === 'killable') this.unsaid.add(`exit:${k}:${leaking[0].s.locks.get(k)!.acquires[0]?.line}`);
       const first = leaking[0];
       const e = first.s.locks.get(k)!;
       const acq = e.acquires[0];
@@ -2384,7 +2393,7 @@ function callTouches(e: Extract<Event, { t: 'call' }>, fn: FunctionContext): { a
   const any = lockHelper(e.name) || e.addrOf.some((a) => LOCK_FLAG.test(a)) ? ['*'] : [];
   return {
     acquire: [...any, ...(fn.calleeAcquires?.get(e.name) ?? [])],
-    release: [...any, ...(e.consumes ? [e.consumes.domain] : []), ...(fn.calleeReleases?.get(e.name) ?? []).map((r) => r.domain)],
+    release: [...any, ...(e.consumes ? [e.consumes.domain, ...(e.consumes.also ?? [])] : []), ...(fn.calleeReleases?.get(e.name) ?? []).map((r) => r.domain)],
   };
 }
 
@@ -2503,9 +2512,18 @@ function forgetFields(s: State, owner: string, lock: string, before: { has(k: st
   }
 }
 
-/** Drops the facts learnt since `before` that read any field (`h->surplus_huge_pages`), except those naming `lock`. */
-function forgetShared(s: State, lock: string, before: { has(k: string): boolean }): void {
-  for (const k of [...s.facts.keys()]) if (!before.has(k) && /->|\./.test(k) && !k.includes(lock)) s.facts.delete(k);
+/**
+ * Drops the facts learnt since `before` that read any field (`h->surplus_huge_pages`), except those
+ * naming `lock` and those of a struct of the function's own (`c.locked` with `struct ctx c`: no other
+ * CPU reaches it).
+ */
+function forgetShared(s: State, lock: string, before: { has(k: string): boolean }, own: (v: string) => boolean): void {
+  for (const k of [...s.facts.keys()]) {
+    if (before.has(k) || !/->|\./.test(k) || k.includes(lock)) continue;
+    const local = /^[^A-Za-z_]*([A-Za-z_]\w*)\.(?!.*->)/.exec(k);
+    if (local && own(local[1])) continue;
+    s.facts.delete(k);
+  }
 }
 
 function unionSites(a: Site[], b: Site[]): Site[] {

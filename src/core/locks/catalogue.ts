@@ -300,7 +300,7 @@ export const TRUTH_WRAPPERS: string[] = [
  * helpers unlock the folio when the read completes. `arg` names the operand whose
  * lock is taken over; without it every held lock of the domain is.
  */
-export interface LockConsumer { name: string; domain: string; arg?: number }
+export interface LockConsumer { name: string; domain: string; arg?: number; /** Further domains it may drop (all of them). */ also?: string[] }
 
 export const LOCK_CONSUMERS: LockConsumer[] = [
   ...['migrate_vma_finalize', 'migrate_device_finalize', 'migrate_device_unmap', 'migrate_vma_pages',
@@ -312,6 +312,9 @@ export const LOCK_CONSUMERS: LockConsumer[] = [
   { name: 'mpage_read_folio', domain: 'pagelock', arg: 0 },
   { name: 'block_read_full_folio', domain: 'pagelock', arg: 0 },
   { name: 'swap_writepage', domain: 'pagelock', arg: 0 },
+  // Drops the mmap lock, or the per-VMA lock, when it answers VM_FAULT_RETRY or VM_FAULT_COMPLETED
+  // (the arch fault handlers then return without their unlock).
+  { name: 'handle_mm_fault', domain: 'mmap', also: ['vma_lock'] },
 ];
 
 /** A pfn-array flag that says "this entry's page is locked" (2017 HMM, migrate_vma before 5.x). */
