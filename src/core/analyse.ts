@@ -4,12 +4,12 @@ import type { CParser, Node, Tree } from './parse/parser';
 import { maskKernelSource, type AnnotationNote, type MaskResult } from './parse/mask';
 import { firstBranchOnly } from './parse/preproc';
 import { buildCfg, declName } from './flow/cfg';
-import { analyseLocks, domainOf, lockHelper, type CalleeRelease, type LockFlowResult, type OutsideView } from './flow/lockflow';
+import { analyseLocks, domainOf, fieldOf, lockHelper, type CalleeRelease, type LockFlowResult, type OutsideView } from './flow/lockflow';
 import type { Catalogue } from './locks/table';
 import type { FileAnalysis, FunctionAnalysis, Diagnostic, HeldRange, Unanalysed } from './model';
 import { scanReferences, type NameUse } from './parse/refs';
 import { lineOf, lineStarts } from './parse/lines';
-import { argumentRoot, openedNames } from './interproc/opened';
+import { argumentRoot, openerAssignments } from './interproc/opened';
 import type { FileSummary, FunctionSummary, SummaryCall } from './interproc/summary';
 import { CallIndex } from './interproc/handover';
 import { HELPER_DOMAINS } from './locks/helpers';
@@ -217,7 +217,24 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
     if (domains.length) calleeAcquires.set(o.fn.name, domains);
   }
   const lineText = (line: number): string => mask.text.slice(starts[line - 1] ?? 0, starts[line] ?? mask.text.length);
-  const maskedBody = (o: FunctionOutcome): string => mask.text.slice(starts[o.fn.startLine - 1] ?? 0, starts[o.fn.endLine] ?? mask.text.length);
+  // What same-file openers (callees returning with a lock held) gave each function, read once for
+  // the rounds below: the locals they filled, with the line of the first filling (`ci =
+  // lock_cluster(si, off)`: a releaser given `ci` after it pairs with that callee, not with a
+  // caller's lock), and the opener calls whose result names nothing (`folio_memcg_lock(folio);`:
+  // they pair with the next releaser call of their domain, `__folio_memcg_unlock(from)`, whatever it
+  // is given).
+  const openedBy = new Map<FunctionOutcome, { names: Map<string, number>; unnamed: Set<string> }>();
+  for (const o of outcomes) {
+    const calls = (o.shape?.calls ?? []).filter((c) => calleeAcquires.has(c.name));
+    if (calls.length === 0) continue;
+    const assigned = openerAssignments(mask.text, starts[o.fn.startLine - 1] ?? 0, starts[o.fn.endLine] ?? mask.text.length,
+      new Set(calls.map((c) => c.name)), (off) => lineOf(starts, off));
+    const names = new Map<string, number>();
+    for (const a of assigned) if (!names.has(a.target)) names.set(a.target, a.line);
+    const unnamed = new Set(calls.filter((c) => !assigned.some((a) => a.opener === c.name && a.line === c.line && a.callLine === c.line))
+      .map((c) => `${c.line}:${c.name}`));
+    openedBy.set(o, { names, unnamed });
+  }
   for (let round = 0; round < 3; round++) {
     let grew = false;
     for (const o of outcomes) {
@@ -225,22 +242,17 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
       const taken = new Set((o.outside?.acquired ?? []).map(domainOf));
       const seen = new Set(own.map((r) => (r.global !== undefined && r.param === undefined ? `${r.domain}:${r.global}` : r.domain)));
       const add: CalleeRelease[] = [];
-      // Locals holding what a same-file callee opened for this function (`ci = lock_cluster(si, off)`):
-      // a releaser given one (`unlock_cluster(ci)`) pairs with that callee, not with a caller's lock.
-      const openers = new Set((o.shape?.calls ?? []).filter((c) => calleeAcquires.has(c.name)).map((c) => c.name));
-      const opened = openedNames(maskedBody(o), o.fn.startLine, openers);
-      // An opener whose result names nothing (`folio_memcg_lock(folio);`) pairs with the next releaser
-      // call of its domain (`__folio_memcg_unlock(from)`: the folio's memcg), whatever it is given.
+      const opened = openedBy.get(o);
       const unnamed = new Map<string, number>();
       for (const c of o.shape?.calls ?? []) {
-        if (openers.has(c.name) && !new RegExp(`[A-Za-z_]\\w*\\s*=\\s*${c.name}\\s*\\(`).test(lineText(c.line))) {
+        if (opened?.unnamed.has(`${c.line}:${c.name}`)) {
           for (const d of calleeAcquires.get(c.name) ?? []) unnamed.set(d, (unnamed.get(d) ?? 0) + 1);
         }
         for (const r of calleeReleases.get(c.name) ?? []) {
           const global = r.param === undefined ? r.global : undefined;
           const id = global !== undefined ? `${r.domain}:${global}` : r.domain;
           if (taken.has(r.domain) || seen.has(id) || seen.has(r.domain)) continue;
-          const openedAt = r.param !== undefined && opened.size ? opened.get(argumentRoot(lineText(c.line), c.name, r.param) ?? '') : undefined;
+          const openedAt = r.param !== undefined && opened?.names.size ? opened.names.get(argumentRoot(lineText(c.line), c.name, r.param) ?? '') : undefined;
           if (openedAt !== undefined && openedAt < c.line) continue;
           const pending = unnamed.get(r.domain) ?? 0;
           if (pending > 0) { unnamed.set(r.domain, pending - 1); continue; }
@@ -392,9 +404,9 @@ function releasedByCounterpart(d: Diagnostic, fnName: string, releasers: Map<str
 function releasedByCaller(d: Diagnostic, fnName: string, outcomes: FunctionOutcome[], calleeReleases: Map<string, CalleeRelease[]>): boolean {
   if (!d.lockKey) return false;
   const domain = domainOf(d.lockKey);
-  const field = /(\w+)\W*$/.exec(d.lockKey)?.[1];
+  const field = fieldOf(d.lockKey);
   return outcomes.some((o) => o.fn.name !== fnName && o.shape?.calls.some((c) => c.name === fnName) && (
-    o.fn.lockPairs.some((p) => p.acquire === null && /(\w+)\W*$/.exec(p.lock)?.[1] === field)
+    o.fn.lockPairs.some((p) => p.acquire === null && fieldOf(p.lock) === field)
     || o.shape.calls.some((c) => calleeReleases.get(c.name)?.some((r) => r.domain === domain))));
 }
 

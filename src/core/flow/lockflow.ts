@@ -1217,8 +1217,8 @@ class LockFlow {
       // it names (a parameter's or a global, not "any of the domain") spelt without calls here
       // (`EXT4_SB(inode->i_sb)->s_fc_lock` is unlocked as `sbi->s_fc_lock` too, unmatched).
       // (Not in a return statement: `return gpu_prepare_fail(obj);` answers for the lock with its own value.)
-      if (!e.consumes && !entry.expr.includes('(') && !this.inReturn() && released?.some((r) => r.always && r.domain === domain
-        && (r.global !== undefined ? r.global === entry.expr : r.param !== undefined && e.args[r.param] !== undefined && `${e.args[r.param]}${r.path ?? ''}` === entry.expr))) {
+      if (!e.consumes && !entry.expr.includes('(') && !this.inReturn()
+        && released?.some((r) => r.always && r.domain === domain && releasesExactly(r, e.args, entry.expr))) {
         t.locks.set(k, { status: 'released', kind: entry.kind, expr: entry.expr, acquires: [], releases: [{ line: e.line, column: this.current?.column ?? 1, text: `${e.name}(…)` }],
           fromCaller: false, trail: s.trail, escaped: false, guard: false, callersDropped: entry.fromCaller || entry.callersDropped });
         continue;
@@ -1369,10 +1369,10 @@ class LockFlow {
       const says = style !== 'killable' || this.condAcquired.has(k) || byName || this.annotatedAcquirer() || this.fn.acquireWrapper
         || this.fn.name.toLowerCase().split('_').some((p) => TAKING_WORD.test(p));
       if (style && says) continue;
-      if (style === 'killable') this.unsaid.add(`exit:${k}:${leaking[0].s.locks.get(k)!.acquires[0]?.line}`);
       const first = leaking[0];
       const e = first.s.locks.get(k)!;
       const acq = e.acquires[0];
+      if (style === 'killable') this.unsaid.add(`exit:${k}:${acq?.line}`);
       const lines = [...new Set(leaking.map((x) => x.node.line))].sort((a, b) => a - b);
       const unlockedOn = [...new Set(g.free.map((x) => x.node.line))].filter((l) => !lines.includes(l)).sort((a, b) => a - b);
       this.report(`exit:${k}:${acq?.line}`, {
@@ -2368,6 +2368,15 @@ export function releasesHere(r: CalleeRelease, args: string[], expr: string): bo
   return fieldOf(`${arg}${r.path ?? ''}`) === fieldOf(expr);
 }
 
+/**
+ * Does a call with `args` release exactly `expr` by callee summary `r`: its global, or its parameter's
+ * argument plus path spelt as `expr` is (not releasesHere's "same field name", nor "any of the domain")?
+ */
+function releasesExactly(r: CalleeRelease, args: string[], expr: string): boolean {
+  if (r.global !== undefined) return r.global === expr;
+  return r.param !== undefined && args[r.param] !== undefined && `${args[r.param]}${r.path ?? ''}` === expr;
+}
+
 /** Does test text `text` name lock `key`'s domain or its last identifier? */
 function mentionsLock(text: string, key: string): boolean {
   const words = new Set(text.match(/[A-Za-z_]\w*/g) ?? []);
@@ -2376,7 +2385,8 @@ function mentionsLock(text: string, key: string): boolean {
 }
 
 /** The last identifier of a lock expression or key: its field (`pool->lock` → `lock`). */
-function fieldOf(x: string): string {
+/** The last identifier of a lock expression or key (`mutex:d->lock` → `lock`). */
+export function fieldOf(x: string): string {
   return /(\w+)\W*$/.exec(x)?.[1] ?? x;
 }
 
@@ -2642,10 +2652,10 @@ function comparesVar(a: Atom | undefined, v: string): boolean {
 }
 
 /**
- * A conditional acquire wrapper returns one set of constants when it leaves the
- * lock held and another when it does not (`return true` held, `return false` not).
+ * The conditional-wrapper contract a function's returns follow, if any: one set of constants when
+ * the lock is left held and another when not (`trylock`: `return true` held, `return false` not;
+ * `killable`: 0 held, -E… not), or one `return ret;` split by what the path knows of `ret` (`split`).
  */
-/** The conditional-wrapper contract the returns follow: by constants, or split by one returned variable; else undefined. */
 function conditionalWrapperStyle(held: ReturnState[], free: ReturnState[]): 'trylock' | 'killable' | 'split' | undefined {
   // Only the two kernel contracts: trylock style (held: true/1, not held: false/0) and
   // killable style (held: 0, not held: -E… or a non-zero error variable). An error return

@@ -8,20 +8,21 @@
 
 import { rootOf } from '../flow/expr';
 
+/** `target = opener(…)`: the local, the opener, the line of the local and the line of the call. */
+export interface OpenerAssignment { target: string; opener: string; line: number; callLine: number }
+
 /**
- * Names assigned from a call of one of `openers` in `body`, which starts at line `firstLine`, with
- * the line of the first such assignment (`ci = lock_cluster(si, off)` → `ci`). Only a releaser call
- * after that line is given what the opener returned (`unlock_hbucket(b); b = lock_hbucket(t, 0);`
- * drops the caller's `b` first).
+ * Every assignment of a call of one of `openers` in `text[from, to)` (a function's body), lines by
+ * `lineAt` (the file's one offset-to-line function).
  */
-export function openedNames(body: string, firstLine: number, openers: ReadonlySet<string>): Map<string, number> {
-  const out = new Map<string, number>();
-  if (openers.size === 0) return out;
-  for (const m of body.matchAll(/\b([A-Za-z_]\w*)\s*=\s*([A-Za-z_]\w*)\s*\(/g)) {
-    if (!openers.has(m[2]) || out.has(m[1])) continue;
-    let line = firstLine;
-    for (let i = body.indexOf('\n'); i >= 0 && i < m.index!; i = body.indexOf('\n', i + 1)) line++;
-    out.set(m[1], line);
+export function openerAssignments(text: string, from: number, to: number, openers: ReadonlySet<string>,
+  lineAt: (offset: number) => number): OpenerAssignment[] {
+  const out: OpenerAssignment[] = [];
+  const body = text.slice(from, to);
+  for (const m of body.matchAll(/\b([A-Za-z_]\w*)(\s*=\s*)([A-Za-z_]\w*)\s*\(/g)) {
+    if (!openers.has(m[3])) continue;
+    const at = from + m.index!;
+    out.push({ target: m[1], opener: m[3], line: lineAt(at), callLine: lineAt(at + m[1].length + m[2].length) });
   }
   return out;
 }
