@@ -10,6 +10,7 @@ import type { FileAnalysis, FunctionAnalysis, Diagnostic, HeldRange, Unanalysed 
 import { scanReferences, type NameUse } from './parse/refs';
 import { lineOf, lineStarts } from './parse/lines';
 import { argumentRoot, openerAssignments } from './interproc/opened';
+import { argumentLocker, freshShape, type FreshShape } from './interproc/fresh';
 import type { FileSummary, FunctionSummary, SummaryCall } from './interproc/summary';
 import { CallIndex } from './interproc/handover';
 import { HELPER_DOMAINS } from './locks/helpers';
@@ -141,6 +142,7 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
   let fresh = 0;
   /** Calls of this file's own functions (bit flows through callees); made when first needed. */
   let interest: RegExp | undefined;
+  const isLocker = (n: string): boolean => argumentLocker(n, lockHelper, (x) => opts.catalogue.verbs.has(x));
   const withTree = <T>(fn: (tree: Tree) => T): T | undefined => (opts.session?.tree ? fn(opts.session.tree) : parser.withTree(mask.text, fn));
   const parsed = withTree((tree) => {
     const fns = functionsOf(tree.rootNode);
@@ -154,7 +156,10 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
         else { o = analyseFunction(parser, fn, text, mask, opts); fresh++; }
         nextLocks.set(key, old ?? copyOutcome(o));
       } else o = analyseFunction(parser, fn, text, mask, opts);
-      o.shape = { fileLocal: spans[i].fileLocal, calls: callsWithin(refs.calls, spans[i].bodyStart, spans[i].end, starts) };
+      const calls = callsWithin(refs.calls, spans[i].bodyStart, spans[i].end, starts);
+      o.shape = { fileLocal: spans[i].fileLocal, calls, params: spans[i].params,
+        fresh: freshShape(text, spans[i].bodyStart, spans[i].end, spans[i].params, calls, isLocker,
+          !opts.catalogue.mention.test(text.slice(spans[i].start, spans[i].end)), (off) => lineOf(starts, off)) };
       outcomes.push(o);
     });
     const byStart = new Map(outcomes.map((o) => [o.fn.startLine, o]));
@@ -316,13 +321,13 @@ function lockArgsNamed(body: string): string[] {
   return out;
 }
 
-/** Calls lexically inside [from, to), with their line. */
-function callsWithin(calls: NameUse[], from: number, to: number, starts: number[]): { name: string; line: number }[] {
-  const out: { name: string; line: number }[] = [];
+/** Calls lexically inside [from, to), with their line and offset. */
+function callsWithin(calls: NameUse[], from: number, to: number, starts: number[]): { name: string; line: number; offset: number }[] {
+  const out: { name: string; line: number; offset: number }[] = [];
   let lo = 0;
   let hi = calls.length;
   while (lo < hi) { const mid = (lo + hi) >> 1; if (calls[mid].offset < from) lo = mid + 1; else hi = mid; }
-  for (let i = lo; i < calls.length && calls[i].offset < to; i++) out.push({ name: calls[i].name, line: lineOf(starts, calls[i].offset) });
+  for (let i = lo; i < calls.length && calls[i].offset < to; i++) out.push({ name: calls[i].name, line: lineOf(starts, calls[i].offset), offset: calls[i].offset });
   return out;
 }
 
@@ -331,15 +336,15 @@ function callsWithin(calls: NameUse[], from: number, to: number, starts: number[
  * analysis; a function with no lock verb holds nothing at its calls; one that could not
  * be analysed leaves the state unknown.
  */
-function summarise(o: FunctionOutcome, shape: { fileLocal: boolean; calls: { name: string; line: number }[] }, catalogue: Catalogue,
+function summarise(o: FunctionOutcome, shape: FunctionShape, catalogue: Catalogue,
   releases: CalleeRelease[] = []): FunctionSummary {
   const fn = o.fn;
   const seen = new Map((o.outside?.calls ?? []).map((c) => [`${c.line}:${c.callee}`, c]));
   const calls: SummaryCall[] = shape.calls.map(({ name, line }) => {
-    const c = seen.get(`${line}:${name}`);
-    if (c) return c;
-    if (fn.notAnalysed || o.outside) return { callee: name, line };
-    return { callee: name, line, held: [], released: [] };
+    const argNames = shape.fresh.argNames.get(`${line}:${name}`);
+    const c: SummaryCall = seen.get(`${line}:${name}`)
+      ?? (fn.notAnalysed || o.outside ? { callee: name, line } : { callee: name, line, held: [], released: [] });
+    return argNames ? { ...c, argNames } : c;
   });
   return {
     name: fn.name, startLine: fn.startLine, endLine: fn.endLine, fileLocal: shape.fileLocal, calls,
@@ -349,6 +354,8 @@ function summarise(o: FunctionOutcome, shape: { fileLocal: boolean; calls: { nam
     annotated: o.annotated ?? false, candidates: o.outside?.candidates ?? [], returnsHeld: o.outside?.returnsHeld ?? [],
     returnsHeldAs: o.outside?.returnsHeldAs ?? [],
     owners: o.outside?.owners ?? { taken: [], handed: [], opened: [] },
+    params: shape.params, sources: shape.fresh.sources,
+    ...(shape.fresh.returnsFrom ? { returnsFrom: shape.fresh.returnsFrom } : {}),
     lockHelperCalls: [...new Set(shape.calls.map((c) => c.name).filter((n) => (lockHelper(n) || HELPER_DOMAINS.has(n)) && !catalogue.verbs.has(n)))],
   };
 }
@@ -367,12 +374,20 @@ function functionsOf(root: Node): Node[] {
   return out;
 }
 
+/** What the file's text says of a function beside its lock analysis: for the cross-function check. */
+interface FunctionShape {
+  fileLocal: boolean;
+  calls: { name: string; line: number; offset: number }[];
+  params: string[];
+  fresh: FreshShape;
+}
+
 export interface FunctionOutcome {
   fn: FunctionAnalysis; diagnostics: Diagnostic[]; unanalysed?: Unanalysed;
   callerReleases?: CalleeRelease[];
   outside?: OutsideView;
   annotated?: boolean;
-  shape?: { fileLocal: boolean; calls: { name: string; line: number }[] };
+  shape?: FunctionShape;
   /** Names this function calls, and a re-run of its lock analysis with callee summaries. */
   calls?: string[];
   rerun?: (calleeReleases: Map<string, CalleeRelease[]>, calleeAcquires: Map<string, string[]>) => LockFlowResult;

@@ -28,8 +28,12 @@ import { domainOf, lockWrapperName, releasesHere, unlockHelperName } from '../fl
 import { lastName, normExpr } from '../flow/expr';
 import { HELPER_DOMAINS } from '../locks/helpers';
 import { closingCounterparts } from '../locks/names';
+import { FRESH_OBJECT_CALLS } from '../locks/catalogue';
+import type { Sources } from './fresh';
 import type { FileSummary, FunctionSummary, SummaryCall } from './summary';
 
+/** Levels of functions returning another's result followed to an allocator (`damon_get_mm()` → get_task_mm()). */
+const FRESH_DEPTH = 3;
 /**
  * Callers climbed before giving up. mm/ reclaim and slab paths are deep (shrink_zones() →
  * shrink_node() → … → evict_folios()): 8 levels cost no finding on mm/, lib/, kernel/ or fs/ of
@@ -50,7 +54,8 @@ const TAKERS_PER_HANDED = 3;
 const MIN_TAKERS_WHEN_HANDED = 12;
 
 interface Def { file: FileSummary; fn: FunctionSummary }
-interface Site { file: FileSummary; caller: FunctionSummary; call: SummaryCall }
+/** `made`: the caller hands down its own local, which holds a fresh object (interproc/fresh.ts). */
+interface Site { file: FileSummary; caller: FunctionSummary; call: SummaryCall; made?: { name: string; from: Sources } }
 
 /** Other functions that take a lock themselves / are handed it by a caller. */
 interface Peers { takers: FunctionSummary[]; handed: FunctionSummary[] }
@@ -58,7 +63,7 @@ interface Peers { takers: FunctionSummary[]; handed: FunctionSummary[] }
 interface Spec { domain: string; last: string; loose: boolean; expr: string }
 
 /** The outcome for one candidate; `why` says what stopped the search (for `explain`). */
-export type Verdict = { t: 'free'; sites: Site[]; peers?: Peers } | { t: 'held'; why: string } | { t: 'unknown'; why: string };
+export type Verdict = { t: 'free'; sites: Site[]; peers?: Peers; made?: Sources; origin?: Site } | { t: 'held'; why: string } | { t: 'unknown'; why: string };
 
 export interface CallIndexOptions {
   /**
@@ -86,6 +91,8 @@ export class CallIndex {
   private readonly blind = new Set<string>();
   /** The function each candidate release belongs to. */
   private readonly candidateOf = new Map<UnheldCandidate, FunctionSummary>();
+  /** isFresh() verdicts by `path:name`. */
+  private readonly freshMemo = new Map<string, boolean>();
 
   constructor(private readonly files: FileSummary[], private readonly opts: CallIndexOptions = {}) {
     for (const file of files) {
@@ -118,10 +125,10 @@ export class CallIndex {
           const spec = specOf(cand);
           // F may take the lock itself through a helper (`preload_this_cpu_lock(&l, …)` returns with l held).
           const own = this.takesItself(fn, spec);
-          const v = own ?? this.climb({ file, fn }, spec, cand, 0, new Set());
+          const v = own ?? this.madeHere(file, fn, cand) ?? this.climb({ file, fn }, spec, cand, 0, new Set(), cand.paramIndex);
           explain?.(fn, cand, v);
           if (v.t !== 'free') continue;
-          push(out, file.path, diagnostic(file, fn, cand, v.sites, v.peers));
+          push(out, file.path, diagnostic(file, fn, cand, v.sites, v.peers, v.made, v.origin));
         }
       }
     }
@@ -136,6 +143,43 @@ export class CallIndex {
     const opaque = fn.lockHelperCalls.find((n) => !this.defs.has(n) && (HELPER_DOMAINS.get(n)?.includes(spec.domain) ?? true));
     if (opaque) return { t: 'unknown', why: `${fn.name}() calls ${opaque}(), a lock helper not in the catalogue` };
     return undefined;
+  }
+
+  /**
+   * A local candidate whose object the function made or got itself (`mm = damon_get_mm(t)`): no
+   * caller holds its lock, whoever the callers are. Only the object's own lock (`mm`, `&vb->lock`),
+   * not one it points to (`obj->parent->lock`, a `ptl` pointer field).
+   */
+  private madeHere(file: FileSummary, fn: FunctionSummary, cand: UnheldCandidate): Verdict | undefined {
+    if (cand.root !== 'local') return undefined;
+    const root = /^[A-Za-z_]\w*/.exec(cand.expr)?.[0] ?? '';
+    const made = fn.sources.get(root);
+    if (!made || !this.ownLockOf(cand, root) || !made.calls.every((c) => this.isFresh(c, file))) return undefined;
+    return { t: 'free', sites: [], made };
+  }
+
+  /** Is the candidate's lock `root` itself or embedded in it (`&root->lock` at every release)? */
+  private ownLockOf(cand: UnheldCandidate, root: string): boolean {
+    if (cand.expr === root) return true;
+    const field = /^[A-Za-z_]\w*->([A-Za-z_]\w*)$/.exec(cand.expr)?.[1];
+    return field !== undefined && cand.sites.every((s) => s.text.replace(/\s+/g, '').includes(`&${root}->${field}`));
+  }
+
+  /**
+   * Does `name`, called from `file`, give a fresh object: an allocator or mm getter of the catalogue,
+   * or a function (seen from `file`) with no lock word that returns only such results?
+   */
+  private isFresh(name: string, file: FileSummary, depth = 0): boolean {
+    if (FRESH_OBJECT_CALLS.includes(name)) return true;
+    if (depth >= FRESH_DEPTH) return false;
+    const key = `${file.path}:${name}`;
+    const known = this.freshMemo.get(key);
+    if (known !== undefined) return known;
+    this.freshMemo.set(key, false); // a cycle is not fresh
+    const defs = this.defsSeenFrom(file, name);
+    const fresh = defs.length > 0 && defs.every((d) => d.fn.returnsFrom?.every((c) => this.isFresh(c, d.file, depth + 1)) ?? false);
+    this.freshMemo.set(key, fresh);
+    return fresh;
   }
 
   /**
@@ -228,19 +272,20 @@ export class CallIndex {
     return sites;
   }
 
-  private climb(d: Def, spec: Spec, cand: UnheldCandidate, depth: number, seen: Set<FunctionSummary>): Verdict {
-    // Memoised per function, lock and depth: wide fan-in would otherwise multiply per level.
-    const memoKey = `${spec.domain}:${spec.expr}:${spec.loose}:${depth}`;
+  /** `arg`: the index of d's parameter that names the lock's object, when known (see climbOnce). */
+  private climb(d: Def, spec: Spec, cand: UnheldCandidate, depth: number, seen: Set<FunctionSummary>, arg?: number): Verdict {
+    // Memoised per function, lock, depth and parameter: wide fan-in would otherwise multiply per level.
+    const memoKey = `${spec.domain}:${spec.expr}:${spec.loose}:${depth}:${arg ?? ''}`;
     let memo = this.memo.get(d.fn);
     if (!memo) { memo = new Map(); this.memo.set(d.fn, memo); }
     const known = memo.get(memoKey);
     if (known) return known;
-    const v = this.climbOnce(d, spec, cand, depth, seen);
+    const v = this.climbOnce(d, spec, cand, depth, seen, arg);
     memo.set(memoKey, v);
     return v;
   }
 
-  private climbOnce(d: Def, spec: Spec, cand: UnheldCandidate, depth: number, seen: Set<FunctionSummary>): Verdict {
+  private climbOnce(d: Def, spec: Spec, cand: UnheldCandidate, depth: number, seen: Set<FunctionSummary>, arg?: number): Verdict {
     const direct = this.callersOf(d);
     // The function itself with no caller in the analysed files is still called from somewhere
     // (the compiler warns of an unused static): through a name pasted by a macro (`__ATTR_RW(run)`
@@ -262,6 +307,8 @@ export class CallIndex {
     // No callers above the function itself: an entry point.
     if (sites.length === 0) return { t: 'free', sites: [] };
     const evidence: Site[] = [];
+    /** The first call up the chain that hands down a fresh object (for the message). */
+    let origin: Site | undefined;
     for (const s of sites) {
       const { caller, call } = s;
       if (!call.held || !call.released) return { t: 'unknown', why: `lock state unknown at ${caller.name}():${call.line}` };
@@ -278,15 +325,29 @@ export class CallIndex {
         evidence.push(s);
         continue;
       }
+      // The caller hands down an object it made or got itself (`mm = get_task_mm(p); … count(mm)`):
+      // nobody above it can hold that object's lock.
+      // Only the object's own lock (`mm`, `&vb->lock`): `ac->ac_lg->lg_mutex` is another object's,
+      // which a callee may have locked and stored there (`ext4_mb_group_or_file(ac)`).
+      const name = arg !== undefined ? call.argNames?.[arg] : undefined;
+      const made = name !== undefined ? caller.sources.get(name) : undefined;
+      if (made && this.ownLockOf(cand, /^[A-Za-z_]\w*/.exec(cand.expr)?.[0] ?? '') && made.calls.every((c) => this.isFresh(c, s.file))) {
+        const site = { ...s, made: { name: name!, from: made } };
+        origin ??= site;
+        evidence.push(site);
+        continue;
+      }
       // The caller passes through (or is itself handed the lock): ask its callers.
       if (depth + 1 >= MAX_DEPTH || seen.has(caller)) return { t: 'unknown', why: `too deep at ${caller.name}()` };
       seen.add(caller); // the functions on this chain: a cycle is "unknown"
-      const up = this.climb({ file: s.file, fn: caller }, spec, cand, depth + 1, seen);
+      const next = name !== undefined ? caller.params.indexOf(name) : -1;
+      const up = this.climb({ file: s.file, fn: caller }, spec, cand, depth + 1, seen, next >= 0 ? next : undefined);
       seen.delete(caller);
       if (up.t !== 'free') return up;
+      origin ??= up.origin;
       evidence.push(s);
     }
-    return { t: 'free', sites: evidence };
+    return { t: 'free', sites: evidence, ...(origin ? { origin } : {}) };
   }
 }
 
@@ -339,22 +400,35 @@ function lockPath(x: string): string[] {
   return normExpr(x).replace(/\[[^\]]*\]/g, '').split(/->|\./);
 }
 
-function diagnostic(file: FileSummary, fn: FunctionSummary, cand: UnheldCandidate, sites: Site[], peers?: Peers): Diagnostic {
+function diagnostic(file: FileSummary, fn: FunctionSummary, cand: UnheldCandidate, sites: Site[], peers?: Peers, made?: Sources,
+  origin?: Site): Diagnostic {
   const { takers, handed } = peers ?? { takers: [], handed: [] };
   const site = cand.sites[0];
   const shown = sites.slice(0, 5);
   const where = (s: Site): string => `${s.caller.name}() at ${s.file === file ? 'line ' : `${s.file.path}:`}${s.call.line}`;
-  const related: PathStep[] = shown.map((s) => ({
-    line: s.call.line, column: 1, ...(s.file !== file ? { path: s.file.path } : {}),
-    message: `${s.caller.name}() calls ${fn.name}() here without holding \`${cand.expr}\``,
-  }));
+  const fresh = (m: Sources): string => `${m.calls.map((c) => `${c}()`).join(' or ')}`;
+  const at = (s: Site): Partial<PathStep> => (s.file !== file ? { path: s.file.path } : {});
+  const related: PathStep[] = made
+    ? [{ line: made.line, column: 1, message: `\`${cand.expr}\` comes from ${fresh(made)} here: a new object or reference, which no caller holds locked` }]
+    : shown.map((s) => ({
+      line: s.call.line, column: 1, ...at(s),
+      message: `${s.caller.name}() calls ${fn.name}() here without holding \`${cand.expr}\``
+        + (s.made ? `, passing \`${s.made.name}\` from ${fresh(s.made.from)} (a new object or reference)` : ''),
+    }));
+  // Further up the chain: where the object was made.
+  if (origin?.made && !shown.includes(origin)) {
+    related.push({ line: origin.call.line, column: 1, ...at(origin),
+      message: `${origin.caller.name}() hands down \`${origin.made.name}\` from ${fresh(origin.made.from)} here: a new object or reference, which no caller holds locked` });
+  }
   return {
     ruleId: 'lock/release-unheld', severity: 'warning',
     message: `\`${cand.expr}\` is released at line ${cand.sites.map((x) => x.line).join(', ')} `
       + (cand.takenAt !== undefined
         ? `on a path where ${fn.name}() has not acquired it (it does at line ${cand.takenAt} on others), and `
         : `but ${fn.name}() never acquires it, and `)
-      + (peers
+      + (made
+        ? `its object comes from ${fresh(made)} at line ${made.line}, a new object or reference that no caller can hold locked`
+        : peers
         ? `it is not a lock callers hand over: ${takers.length} other functions take \`${cand.owners[0].slice(cand.owners[0].indexOf(':') + 1).replace('.', '->')}\` `
           + `themselves (${takers.slice(0, 3).map((t) => `${t.name}()`).join(', ')}${takers.length > 3 ? ', …' : ''})`
           + (handed.length ? `, only ${handed.length} are handed it (${handed.slice(0, 3).map((t) => `${t.name}()`).join(', ')}${handed.length > 3 ? ', …' : ''})` : ' and none is handed it')

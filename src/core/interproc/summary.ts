@@ -2,6 +2,7 @@
 // the lock state at each, and the locks it releases without taking them.
 // Plain data, built by analyse.ts while the tree is alive, kept after it is gone.
 import type { CalleeRelease, CallLocks, UnheldCandidate } from '../flow/lockflow';
+import type { Sources } from './fresh';
 
 export interface FunctionSummary {
   name: string;
@@ -28,11 +29,19 @@ export interface FunctionSummary {
   returnsHeldAs: CalleeRelease[];
   /** Owner keys of the locks it takes itself, of those its callers hand it, and of those it leaves held (lockflow ownerKeys). */
   owners: { taken: string[]; handed: string[]; opened: string[] };
+  /** Parameter names, in order. */
+  params: string[];
+  /** Pointer locals set only by calls (or NULL), read from the text (interproc/fresh.ts). */
+  sources: Map<string, Sources>;
+  /** When it has no lock word and returns only NULL, ERR_PTR()s and these calls' results. */
+  returnsFrom?: string[];
 }
 
 export interface SummaryCall extends Omit<CallLocks, 'held' | 'released'> {
   held?: string[];
   released?: string[];
+  /** Arguments (by index) that are a bare parameter or sourced local of the caller, read from the text. */
+  argNames?: Array<string | undefined>;
 }
 
 export interface FileSummary {

@@ -450,3 +450,22 @@ export const LOCKED_CALLBACKS: LockedCallback[] = [
   { name: 'kref_put_mutex', domain: 'mutex', lock: 2 },
   { name: 'kref_put_lock', domain: 'spin', lock: 2 },
 ];
+
+/**
+ * Calls whose result is an object nobody can hold locked yet: a new allocation, or a new reference
+ * to a task's mm, which no caller up the chain is given. A lock of such an object released where the
+ * function has not taken it is held by no one (see interproc/fresh.ts). A function that returns
+ * only such results, with no lock word in it (`anon_vma_alloc()`, `damon_get_mm()`), counts too.
+ */
+export const FRESH_OBJECT_CALLS: string[] = [
+  'kmalloc', 'kzalloc', 'kcalloc', 'kmalloc_array', 'kmalloc_node', 'kzalloc_node', 'kvmalloc', 'kvzalloc',
+  'kvcalloc', 'kvmalloc_array', 'vmalloc', 'vzalloc', 'kmem_cache_alloc', 'kmem_cache_zalloc', 'kmem_cache_alloc_node',
+  'alloc_page', 'alloc_pages', 'alloc_pages_node', '__alloc_pages', 'alloc_pages_mpol', 'folio_alloc', '__folio_alloc',
+  'folio_alloc_mpol', 'vma_alloc_folio', 'filemap_alloc_folio', 'mm_alloc', 'get_task_mm', 'mm_access',
+];
+
+/**
+ * Calls that may return with an object they are given locked, whatever their name says
+ * (`filemap_add_folio()` returns 0 with the folio locked): an object given to one is not fresh.
+ */
+export const ARGUMENT_LOCKERS: string[] = ['filemap_add_folio', 'add_to_page_cache_lru', 'add_to_page_cache', 'hugetlb_add_to_page_cache'];
