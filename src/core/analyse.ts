@@ -10,7 +10,7 @@ import type { FileAnalysis, FunctionAnalysis, Diagnostic, HeldRange, Unanalysed 
 import { scanReferences, type NameUse } from './parse/refs';
 import { lineOf, lineStarts } from './parse/lines';
 import { argumentRoot, openerAssignments } from './interproc/opened';
-import { argumentLocker, freshShape, type FreshShape } from './interproc/fresh';
+import { argumentLocker, freshReturners, freshShape, keptShape, type FreshShape } from './interproc/fresh';
 import type { FileSummary, FunctionSummary, SummaryCall } from './interproc/summary';
 import { CallIndex } from './interproc/handover';
 import { HELPER_DOMAINS } from './locks/helpers';
@@ -157,7 +157,10 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
         nextLocks.set(key, old ?? copyOutcome(o));
       } else o = analyseFunction(parser, fn, text, mask, opts);
       const calls = callsWithin(refs.calls, spans[i].bodyStart, spans[i].end, starts);
-      o.shape = { fileLocal: spans[i].fileLocal, calls, params: spans[i].params,
+      // Only pointer parameters can carry an object whose lock a callee releases (`struct mm_struct *mm`).
+      const header = text.slice(spans[i].start, spans[i].bodyStart);
+      const pointers = spans[i].params.map((p) => (p && new RegExp(`\\*\\s*(?:const\\s+)?${p}\\b`).test(header) ? p : undefined));
+      o.shape = { fileLocal: spans[i].fileLocal, calls, pointers,
         fresh: freshShape(text, spans[i].bodyStart, spans[i].end, spans[i].params, calls, isLocker,
           !opts.catalogue.mention.test(text.slice(spans[i].start, spans[i].end)), (off) => lineOf(starts, off)) };
       outcomes.push(o);
@@ -282,9 +285,11 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
     setHeld(o.fn, again.held);
     o.outside = again.outside;
   }
+  const returners = freshReturners(outcomes.map((o) => o.fn.name), outcomes.map((o) => o.shape?.fresh ?? NO_SHAPE));
+  const sameFile = new Set(outcomes.map((o) => o.fn.name));
   for (const out of outcomes) {
     result.functions.push(out.fn);
-    if (out.shape) summary.functions.push(summarise(out, out.shape, opts.catalogue, calleeReleases.get(out.fn.name)));
+    if (out.shape) summary.functions.push(summarise(out, out.shape, text, opts.catalogue, calleeReleases.get(out.fn.name), returners, sameFile));
     result.diagnostics.push(...out.diagnostics.filter((d) => (out.firm?.includes(d) || !releasedByCounterpart(d, out.fn.name, releasers))
       && !(out.unsaid?.includes(d) && releasedByCaller(d, out.fn.name, outcomes, calleeReleases))));
     if (out.unanalysed) {
@@ -336,15 +341,17 @@ function callsWithin(calls: NameUse[], from: number, to: number, starts: number[
  * analysis; a function with no lock verb holds nothing at its calls; one that could not
  * be analysed leaves the state unknown.
  */
-function summarise(o: FunctionOutcome, shape: FunctionShape, catalogue: Catalogue,
-  releases: CalleeRelease[] = []): FunctionSummary {
+function summarise(o: FunctionOutcome, shape: FunctionShape, text: string, catalogue: Catalogue,
+  releases: CalleeRelease[] = [], returners: ReadonlySet<string> = new Set(), sameFile: ReadonlySet<string> = new Set()): FunctionSummary {
   const fn = o.fn;
   const seen = new Map((o.outside?.calls ?? []).map((c) => [`${c.line}:${c.callee}`, c]));
+  const kept = keptShape(shape.fresh, text, shape.calls, shape.pointers, returners, sameFile);
   const calls: SummaryCall[] = shape.calls.map(({ name, line }) => {
-    const argNames = shape.fresh.argNames.get(`${line}:${name}`);
     const c: SummaryCall = seen.get(`${line}:${name}`)
       ?? (fn.notAnalysed || o.outside ? { callee: name, line } : { callee: name, line, held: [], released: [] });
-    return argNames ? { ...c, argNames } : c;
+    const argNames = kept.args.get(`${line}:${name}`);
+    if (argNames) c.argNames = argNames;
+    return c;
   });
   return {
     name: fn.name, startLine: fn.startLine, endLine: fn.endLine, fileLocal: shape.fileLocal, calls,
@@ -354,8 +361,7 @@ function summarise(o: FunctionOutcome, shape: FunctionShape, catalogue: Catalogu
     annotated: o.annotated ?? false, candidates: o.outside?.candidates ?? [], returnsHeld: o.outside?.returnsHeld ?? [],
     returnsHeldAs: o.outside?.returnsHeldAs ?? [],
     owners: o.outside?.owners ?? { taken: [], handed: [], opened: [] },
-    params: shape.params, sources: shape.fresh.sources,
-    ...(shape.fresh.returnsFrom ? { returnsFrom: shape.fresh.returnsFrom } : {}),
+    fresh: kept.fresh.size ? kept.fresh : undefined,
     lockHelperCalls: [...new Set(shape.calls.map((c) => c.name).filter((n) => (lockHelper(n) || HELPER_DOMAINS.has(n)) && !catalogue.verbs.has(n)))],
   };
 }
@@ -374,11 +380,14 @@ function functionsOf(root: Node): Node[] {
   return out;
 }
 
+const NO_SHAPE: FreshShape = { sources: new Map() };
+
 /** What the file's text says of a function beside its lock analysis: for the cross-function check. */
 interface FunctionShape {
   fileLocal: boolean;
   calls: { name: string; line: number; offset: number }[];
-  params: string[];
+  /** The parameters, in order, where declared as pointers (the others undefined). */
+  pointers: Array<string | undefined>;
   fresh: FreshShape;
 }
 

@@ -1,6 +1,6 @@
 // Objects no caller can hold locked: what a function got itself from an allocator, or a new
-// reference to a task's mm (catalogue FRESH_OBJECT_CALLS), or from a function that returns only
-// such results (`damon_get_mm()` returns get_task_mm()'s).
+// reference to a task's mm (catalogue FRESH_OBJECT_CALLS), or from a function of the same file
+// that returns only such results (`damon_get_mm()` returns get_task_mm()'s).
 //
 // Why: a release of a lock the function never took is normally a caller's lock, and is left to
 // the cross-function check, which gives up when callers are hidden (pointer, export). Not when
@@ -14,7 +14,7 @@
 // call or NULL, it is never written through its address or by an iterator macro, and it is never
 // given to a call that may lock it (ARGUMENT_LOCKERS, an unknown lock helper).
 
-import { ARGUMENT_LOCKERS } from '../locks/catalogue';
+import { ARGUMENT_LOCKERS, FRESH_OBJECT_CALLS } from '../locks/catalogue';
 
 /** Where a local's every value comes from: the calls, and the line of the first. */
 export interface Sources { calls: string[]; line: number }
@@ -24,8 +24,64 @@ export interface FreshShape {
   sources: Map<string, Sources>;
   /** Every return gives NULL, an ERR_PTR() or the result of these calls (directly or through such a local). */
   returnsFrom?: string[];
-  /** Per call (by `line:name`): each argument that is a bare parameter or sourced local, by index. */
-  argNames: Map<string, Array<string | undefined>>;
+}
+
+/** Levels of same-file functions returning another's result followed to an allocator (`damon_get_mm()` → get_task_mm()). */
+const FRESH_ROUNDS = 3;
+
+/**
+ * The same-file functions (of `shapes`, by `names`) that give a fresh object: every return is NULL,
+ * an ERR_PTR() or the result of a FRESH_OBJECT_CALLS call or of such a function.
+ */
+export function freshReturners(names: string[], shapes: FreshShape[]): Set<string> {
+  const out = new Set<string>();
+  const fresh = (c: string): boolean => FRESH_OBJECT_CALLS.includes(c) || out.has(c);
+  for (let round = 0; round < FRESH_ROUNDS; round++) {
+    let grew = false;
+    shapes.forEach((sh, i) => {
+      if (!out.has(names[i]) && sh.returnsFrom?.every(fresh)) { out.add(names[i]); grew = true; }
+    });
+    if (!grew) break;
+  }
+  // A name defined twice (under #ifdef) counts only when every definition is fresh.
+  for (let i = 0; i < names.length; i++) if (out.has(names[i]) && !shapes[i].returnsFrom?.every(fresh)) out.delete(names[i]);
+  return out;
+}
+
+/**
+ * What the cross-function check keeps of a function's shape, given the file's fresh returners: its
+ * fresh locals only, and per call (`line:name`) its arguments that are pointer parameters (`params`,
+ * written `#i` for the i-th parameter of the function) or fresh locals (by name), as one
+ * comma-joined string (empty places for the rest; absent when none), read from `file`. Parameters handed on are kept only for calls of the file's own functions
+ * (`sameFile`): the chains from a releaser up to a caller with a fresh object run within a file,
+ * and the arguments of every call of a whole tree would cost a tenth more memory.
+ */
+export function keptShape(sh: FreshShape, file: string, calls: Array<{ name: string; offset: number; line: number }>,
+  params: Array<string | undefined>, returners: ReadonlySet<string>, sameFile: ReadonlySet<string>): { fresh: Map<string, Sources>; args: Map<string, string> } {
+  const fresh = new Map<string, Sources>();
+  for (const [v, src] of sh.sources) {
+    if (src.calls.every((c) => FRESH_OBJECT_CALLS.includes(c) || returners.has(c))) fresh.set(unshared(v), { calls: src.calls.map(unshared), line: src.line });
+  }
+  const args = new Map<string, string>();
+  for (const c of calls) {
+    const own = sameFile.has(c.name);
+    if (!own && !fresh.size) continue;
+    const names = (splitArgs(file, c.offset + c.name.length) ?? []).map((a) => {
+      const t = a.trim();
+      const p = own ? params.indexOf(t) : -1;
+      return p >= 0 ? `#${p}` : fresh.has(t) ? t : '';
+    });
+    if (names.some((n) => n)) args.set(`${c.line}:${c.name}`, unshared(names.join(',')));
+  }
+  return { fresh, args };
+}
+
+/**
+ * A copy of `s` that does not keep the string it was cut from: V8 may hand out a cut of a long string
+ * as a view of it, and a view kept in a summary would keep the whole file's text alive.
+ */
+export function unshared(s: string): string {
+  return (' ' + s).slice(1);
 }
 
 /** `struct mm_struct *mm` / `struct folio *folio = …` at the start of a statement: pointer locals. */
@@ -43,50 +99,32 @@ export function freshShape(file: string, from: number, to: number, params: strin
   calls: Array<{ name: string; offset: number; line: number }>, isLocker: (name: string) => boolean,
   withReturns: boolean, lineAt: (offset: number) => number): FreshShape {
   const text = blankComments(file.slice(from, to));
-  const bodyOffset = from;
   const sources = new Map<string, Sources>();
-  const given = new Map<string, string[]>();
-  const argsAt = new Map<number, string[] | undefined>();
-  const argsOf = (c: { name: string; offset: number }): string[] | undefined => {
-    if (!argsAt.has(c.offset)) argsAt.set(c.offset, splitArgs(text, c.offset - bodyOffset + c.name.length));
-    return argsAt.get(c.offset);
-  };
-  for (const c of calls) {
-    for (const a of argsOf(c) ?? []) for (const w of a.match(/[A-Za-z_]\w*/g) ?? []) push(given, w, c.name);
-  }
   // Iterator macros assign their cursors (`list_for_each_entry(v, …)`): every name in their arguments.
   const iterated = new Set<string>();
-  const unary = text.replace(/&&/g, '  ');
   for (const m of text.matchAll(/\b\w*(?:for_each|foreach)\w*(?=\s*\()/g)) {
     for (const a of splitArgs(text, m.index! + m[0].length) ?? []) for (const w of a.match(/[A-Za-z_]\w*/g) ?? []) iterated.add(w);
   }
+  let unary: string | undefined;
+  let lockers: string[][] | undefined;
   for (const m of text.matchAll(POINTER_DECL)) {
     const v = m[1];
     if (sources.has(v) || params.includes(v) || iterated.has(v) || /\bstatic\s*$/.test(text.slice(Math.max(0, m.index! - 40), m.index! + 1))) continue;
-    const s = sourcesOf(text, unary, v, given.get(v) ?? [], isLocker, (off) => lineAt(from + off));
-    if (s) sources.set(v, s);
+    const s = sourcesOf(text, v, (off) => lineAt(from + off));
+    if (!s) continue;
+    // Written through its address (`get(&v)`) or stepped. (`&&` blanked: only a unary `&` takes an address; `&v->lru` is a field's.)
+    unary ??= text.replace(/&&/g, '  ');
+    if (new RegExp(`(?<![\\w)\\]]\\s*)&\\s*${v}\\b(?!\\s*(?:->|\\.|\\[))|\\b${v}\\s*(?:\\+\\+|--|(?:[-+*/%&|^]|<<|>>)=)|(?:\\+\\+|--)\\s*${v}\\b`).test(unary)) continue;
+    // Given to a call that may lock it.
+    lockers ??= calls.filter((c) => isLocker(c.name)).map((c) => (splitArgs(text, c.offset - from + c.name.length) ?? []).flatMap((a) => a.match(/[A-Za-z_]\w*/g) ?? []));
+    if (lockers.some((words) => words.includes(v))) continue;
+    sources.set(v, s);
   }
-  const argNames = new Map<string, Array<string | undefined>>();
-  for (const c of calls) {
-    const args = argsOf(c);
-    if (!args) continue;
-    const names = args.map((a) => {
-      const t = a.trim();
-      return /^[A-Za-z_]\w*$/.test(t) && (params.includes(t) || sources.has(t)) ? t : undefined;
-    });
-    if (names.some((n) => n !== undefined)) argNames.set(`${c.line}:${c.name}`, names);
-  }
-  return { sources, argNames, ...(withReturns ? { returnsFrom: returnSources(text, sources) } : {}) };
+  return { sources, ...(withReturns ? { returnsFrom: returnSources(text, sources) } : {}) };
 }
 
-/** Every value of pointer local `v`, when each is a call's result or NULL and nothing else writes it. */
-function sourcesOf(text: string, unary: string, v: string, givenTo: string[], isLocker: (name: string) => boolean,
-  lineAt: (offset: number) => number): Sources | undefined {
-  // Written through its address (`get(&v)`) or stepped.
-  // (`unary` is the text with `&&` blanked: only a unary `&` takes an address; `&v->lru` is a field's.)
-  if (new RegExp(`(?<![\\w)\\]]\\s*)&\\s*${v}\\b(?!\\s*(?:->|\\.|\\[))|\\b${v}\\s*(?:\\+\\+|--|(?:[-+*/%&|^]|<<|>>)=)|(?:\\+\\+|--)\\s*${v}\\b`)
-    .test(unary)) return undefined;
-  if (givenTo.some(isLocker)) return undefined;
+/** Every value of pointer local `v`, when each is a call's result or NULL. */
+function sourcesOf(text: string, v: string, lineAt: (offset: number) => number): Sources | undefined {
   const calls: string[] = [];
   let line = 0;
   for (const m of text.matchAll(new RegExp(`(?<![\\w.>])${v}\\s*=(?!=)([^;]*);`, 'g'))) {
@@ -124,24 +162,19 @@ function splitArgs(text: string, at: number): (string[] & { end?: number }) | un
   if (text[i] !== '(') return undefined;
   const args: string[] & { end?: number } = [];
   let depth = 0;
-  let cur = '';
+  let start = i + 1;
   for (i++; i < text.length; i++) {
     const c = text[i];
-    if (c === '"' || c === '\'') {
-      const close = skipQuoted(text, i);
-      cur += text.slice(i, close + 1);
-      i = close;
-      continue;
-    }
-    if (c === '(' || c === '[' || c === '{') depth++;
+    if (c === '"' || c === '\'') i = skipQuoted(text, i);
+    else if (c === '(' || c === '[' || c === '{') depth++;
     else if ((c === ')' || c === ']' || c === '}') && depth > 0) depth--;
     else if (c === ')') {
-      if (cur.trim() || args.length) args.push(cur);
+      const last = text.slice(start, i);
+      if (last.trim() || args.length) args.push(last);
       args.end = i + 1;
       return args;
-    } else if (c === ',' && depth === 0) { args.push(cur); cur = ''; continue; }
+    } else if (c === ',' && depth === 0) { args.push(text.slice(start, i)); start = i + 1; }
     else if (c === ';') return undefined;
-    cur += c;
   }
   return undefined;
 }
@@ -158,11 +191,6 @@ function skipQuoted(text: string, i: number): number {
 /** Comments replaced by spaces (newlines kept), so offsets and lines stay. */
 function blankComments(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (c) => c.replace(/[^\n]/g, ' '));
-}
-
-function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
-  const l = m.get(k);
-  if (l) l.push(v); else m.set(k, [v]);
 }
 
 /** Lock helpers a callee given the object may be: the catalogue's known ones, or a lock word in the name. */

@@ -28,12 +28,9 @@ import { domainOf, lockWrapperName, releasesHere, unlockHelperName } from '../fl
 import { lastName, normExpr } from '../flow/expr';
 import { HELPER_DOMAINS } from '../locks/helpers';
 import { closingCounterparts } from '../locks/names';
-import { FRESH_OBJECT_CALLS } from '../locks/catalogue';
 import type { Sources } from './fresh';
 import type { FileSummary, FunctionSummary, SummaryCall } from './summary';
 
-/** Levels of functions returning another's result followed to an allocator (`damon_get_mm()` → get_task_mm()). */
-const FRESH_DEPTH = 3;
 /**
  * Callers climbed before giving up. mm/ reclaim and slab paths are deep (shrink_zones() →
  * shrink_node() → … → evict_folios()): 8 levels cost no finding on mm/, lib/, kernel/ or fs/ of
@@ -91,8 +88,6 @@ export class CallIndex {
   private readonly blind = new Set<string>();
   /** The function each candidate release belongs to. */
   private readonly candidateOf = new Map<UnheldCandidate, FunctionSummary>();
-  /** isFresh() verdicts by `path:name`. */
-  private readonly freshMemo = new Map<string, boolean>();
 
   constructor(private readonly files: FileSummary[], private readonly opts: CallIndexOptions = {}) {
     for (const file of files) {
@@ -125,7 +120,7 @@ export class CallIndex {
           const spec = specOf(cand);
           // F may take the lock itself through a helper (`preload_this_cpu_lock(&l, …)` returns with l held).
           const own = this.takesItself(fn, spec);
-          const v = own ?? this.madeHere(file, fn, cand) ?? this.climb({ file, fn }, spec, cand, 0, new Set(), cand.paramIndex);
+          const v = own ?? this.madeHere(fn, cand) ?? this.climb({ file, fn }, spec, cand, 0, new Set(), cand.paramIndex);
           explain?.(fn, cand, v);
           if (v.t !== 'free') continue;
           push(out, file.path, diagnostic(file, fn, cand, v.sites, v.peers, v.made, v.origin));
@@ -150,11 +145,11 @@ export class CallIndex {
    * caller holds its lock, whoever the callers are. Only the object's own lock (`mm`, `&vb->lock`),
    * not one it points to (`obj->parent->lock`, a `ptl` pointer field).
    */
-  private madeHere(file: FileSummary, fn: FunctionSummary, cand: UnheldCandidate): Verdict | undefined {
+  private madeHere(fn: FunctionSummary, cand: UnheldCandidate): Verdict | undefined {
     if (cand.root !== 'local') return undefined;
     const root = /^[A-Za-z_]\w*/.exec(cand.expr)?.[0] ?? '';
-    const made = fn.sources.get(root);
-    if (!made || !this.ownLockOf(cand, root) || !made.calls.every((c) => this.isFresh(c, file))) return undefined;
+    const made = fn.fresh?.get(root);
+    if (!made || !this.ownLockOf(cand, root)) return undefined;
     return { t: 'free', sites: [], made };
   }
 
@@ -163,23 +158,6 @@ export class CallIndex {
     if (cand.expr === root) return true;
     const field = /^[A-Za-z_]\w*->([A-Za-z_]\w*)$/.exec(cand.expr)?.[1];
     return field !== undefined && cand.sites.every((s) => s.text.replace(/\s+/g, '').includes(`&${root}->${field}`));
-  }
-
-  /**
-   * Does `name`, called from `file`, give a fresh object: an allocator or mm getter of the catalogue,
-   * or a function (seen from `file`) with no lock word that returns only such results?
-   */
-  private isFresh(name: string, file: FileSummary, depth = 0): boolean {
-    if (FRESH_OBJECT_CALLS.includes(name)) return true;
-    if (depth >= FRESH_DEPTH) return false;
-    const key = `${file.path}:${name}`;
-    const known = this.freshMemo.get(key);
-    if (known !== undefined) return known;
-    this.freshMemo.set(key, false); // a cycle is not fresh
-    const defs = this.defsSeenFrom(file, name);
-    const fresh = defs.length > 0 && defs.every((d) => d.fn.returnsFrom?.every((c) => this.isFresh(c, d.file, depth + 1)) ?? false);
-    this.freshMemo.set(key, fresh);
-    return fresh;
   }
 
   /**
@@ -329,10 +307,10 @@ export class CallIndex {
       // nobody above it can hold that object's lock.
       // Only the object's own lock (`mm`, `&vb->lock`): `ac->ac_lg->lg_mutex` is another object's,
       // which a callee may have locked and stored there (`ext4_mb_group_or_file(ac)`).
-      const name = arg !== undefined ? call.argNames?.[arg] : undefined;
-      const made = name !== undefined ? caller.sources.get(name) : undefined;
-      if (made && this.ownLockOf(cand, /^[A-Za-z_]\w*/.exec(cand.expr)?.[0] ?? '') && made.calls.every((c) => this.isFresh(c, s.file))) {
-        const site = { ...s, made: { name: name!, from: made } };
+      const token = arg !== undefined ? call.argNames?.split(',')[arg] || undefined : undefined;
+      const made = token !== undefined ? caller.fresh?.get(token) : undefined;
+      if (made && this.ownLockOf(cand, /^[A-Za-z_]\w*/.exec(cand.expr)?.[0] ?? '')) {
+        const site = { ...s, made: { name: token!, from: made } };
         origin ??= site;
         evidence.push(site);
         continue;
@@ -340,8 +318,9 @@ export class CallIndex {
       // The caller passes through (or is itself handed the lock): ask its callers.
       if (depth + 1 >= MAX_DEPTH || seen.has(caller)) return { t: 'unknown', why: `too deep at ${caller.name}()` };
       seen.add(caller); // the functions on this chain: a cycle is "unknown"
-      const next = name !== undefined ? caller.params.indexOf(name) : -1;
-      const up = this.climb({ file: s.file, fn: caller }, spec, cand, depth + 1, seen, next >= 0 ? next : undefined);
+      // `#i`: the caller hands on its own i-th parameter.
+      const next = token?.startsWith('#') ? Number(token.slice(1)) : undefined;
+      const up = this.climb({ file: s.file, fn: caller }, spec, cand, depth + 1, seen, next);
       seen.delete(caller);
       if (up.t !== 'free') return up;
       origin ??= up.origin;

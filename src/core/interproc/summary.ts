@@ -29,19 +29,15 @@ export interface FunctionSummary {
   returnsHeldAs: CalleeRelease[];
   /** Owner keys of the locks it takes itself, of those its callers hand it, and of those it leaves held (lockflow ownerKeys). */
   owners: { taken: string[]; handed: string[]; opened: string[] };
-  /** Parameter names, in order. */
-  params: string[];
-  /** Pointer locals set only by calls (or NULL), read from the text (interproc/fresh.ts). */
-  sources: Map<string, Sources>;
-  /** When it has no lock word and returns only NULL, ERR_PTR()s and these calls' results. */
-  returnsFrom?: string[];
+  /** Pointer locals holding only fresh objects (interproc/fresh.ts), with where they come from. */
+  fresh?: Map<string, Sources>;
 }
 
 export interface SummaryCall extends Omit<CallLocks, 'held' | 'released'> {
   held?: string[];
   released?: string[];
-  /** Arguments (by index) that are a bare parameter or sourced local of the caller, read from the text. */
-  argNames?: Array<string | undefined>;
+  /** The arguments that are a pointer parameter (`#i`) or fresh local (its name) of the caller, comma-joined by index (`#0,,page`), read from the text. */
+  argNames?: string;
 }
 
 export interface FileSummary {
