@@ -168,6 +168,12 @@ export interface UnheldCandidate {
   closing: boolean;
   /** The function takes some lock itself (RCU and lazy MMU aside): see takesAnything. */
   ownLocks: boolean;
+  /**
+   * A release sits under a test of a flag this function sets, or the function tests the lock's
+   * state (`if (tx_info->pending_close) spin_unlock_bh(&tx_info->lock)`): which path drops it is the
+   * function's own bookkeeping, which the analysis may not follow.
+   */
+  ownFlag: boolean;
 }
 
 export interface OutsideView {
@@ -750,9 +756,33 @@ class LockFlow {
       const start = idx.nodeOf.get(siteKey(f));
       if (start === undefined) return true;
       const fromStart = this.reach(start);
+      // No branch on the way can keep the path from the second release (`while (true) { if (list) …;
+      // spin_unlock_irq(&l); }`, oom_reaper() minus its lock): it runs on every turn, whatever a re-test reads.
+      if (!this.cfg.nodes.some((n) => n.kind === 'branch' && fromStart[n.id] && this.reach(n.id)[target] && this.gates(n.id, target))) continue;
       const before = new Set(tests.filter((x) => this.reach(x.id)[start]).map((x) => x.subject));
       if (tests.some((x) => fromStart[x.id] && this.reach(x.id)[target] && before.has(x.subject)
         && this.reachesUnassigned(start, x.id, x.vars))) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Can the outcome of branch `x` keep the path from `target`: does one of its arms lead where
+   * `target` cannot be reached without coming back through `x`?
+   */
+  private gates(x: number, target: number): boolean {
+    for (const arm of this.cfg.nodes[x].succ) {
+      const seen = new Uint8Array(this.cfg.nodes.length);
+      const stack = [arm];
+      let found = false;
+      while (stack.length) {
+        const n = stack.pop()!;
+        if (n === target) { found = true; break; }
+        if (seen[n] || n === x) continue;
+        seen[n] = 1;
+        stack.push(...this.cfg.nodes[n].succ);
+      }
+      if (!found) return true;
     }
     return false;
   }
@@ -1592,7 +1622,9 @@ class LockFlow {
           const paramIndex = category === 'param' ? this.cfg.params.indexOf(root) : undefined;
           this.candidates.push({ key: k, expr, root: category === 'scope' ? 'global' : category, owners: this.takesAlike(k) || this.opens(k) ? [] : this.ownerKeys(k),
             ...this.takenAt(k),
-            ...(paramIndex !== undefined ? { paramIndex } : {}), sites, closing, ownLocks: this.takesAnything() });
+            ...(paramIndex !== undefined ? { paramIndex } : {}), sites, closing, ownLocks: this.takesAnything(),
+            // (A NULL test of the object itself, `folio = NULL; … if (!folio)`, is no bookkeeping.)
+            ownFlag: this.testsLockState() || sites.some((site) => this.underOwnFlag(site, root)) });
         }
         continue;
       }
@@ -2154,14 +2186,14 @@ class LockFlow {
   }
 
   /** The release at `site` sits just under a test of a flag this function sets (a correlation we may miss). */
-  private underOwnFlag(site: Site): boolean {
+  private underOwnFlag(site: Site, except?: string): boolean {
     const nodes = this.cfg.nodes;
     if (!this.flags) {
       // Flags: variables this function sets to a constant (`trans->removing_chunk = true`, `int ongoing = 0`).
       this.flags = new Set(nodes.flatMap((n) => n.events.flatMap((e) => (e.t === 'assign' && (e.value === 'zero' || e.value === 'nonzero') ? [e.target] : []))));
     }
     const assigned = this.flags;
-    return this.guardsAbove(site).some((p) => [...(p.atom?.vars ?? []), p.atom?.subject ?? '', p.atom?.key ?? ''].some((v) => assigned.has(v)));
+    return this.guardsAbove(site).some((p) => [...(p.atom?.vars ?? []), p.atom?.subject ?? '', p.atom?.key ?? ''].some((v) => v !== except && assigned.has(v)));
   }
 
   /**

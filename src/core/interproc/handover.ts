@@ -143,10 +143,12 @@ export class CallIndex {
   /**
    * A local candidate whose object the function made or got itself (`mm = damon_get_mm(t)`): no
    * caller holds its lock, whoever the callers are. Only the object's own lock (`mm`, `&vb->lock`),
-   * not one it points to (`obj->parent->lock`, a `ptl` pointer field).
+   * not one it points to (`obj->parent->lock`, a `ptl` pointer field); not a release under a flag of
+   * the function's own (`if (tx_info->pending_close) spin_unlock_bh(&tx_info->lock)`, set only
+   * under the lock, zero from kvzalloc() on the paths that never took it).
    */
   private madeHere(fn: FunctionSummary, cand: UnheldCandidate): Verdict | undefined {
-    if (cand.root !== 'local') return undefined;
+    if (cand.root !== 'local' || cand.ownFlag) return undefined;
     const root = /^[A-Za-z_]\w*/.exec(cand.expr)?.[0] ?? '';
     const made = fn.fresh?.get(root);
     if (!made || !this.ownLockOf(cand, root)) return undefined;
@@ -309,7 +311,7 @@ export class CallIndex {
       // which a callee may have locked and stored there (`ext4_mb_group_or_file(ac)`).
       const token = arg !== undefined ? call.argNames?.split(',')[arg] || undefined : undefined;
       const made = token !== undefined ? caller.fresh?.get(token) : undefined;
-      if (made && this.ownLockOf(cand, /^[A-Za-z_]\w*/.exec(cand.expr)?.[0] ?? '')) {
+      if (made && !cand.ownFlag && this.ownLockOf(cand, /^[A-Za-z_]\w*/.exec(cand.expr)?.[0] ?? '')) {
         const site = { ...s, made: { name: token!, from: made } };
         origin ??= site;
         evidence.push(site);
