@@ -169,9 +169,9 @@ export interface UnheldCandidate {
   /** The function takes some lock itself (RCU and lazy MMU aside): see takesAnything. */
   ownLocks: boolean;
   /**
-   * A release sits under a test of a flag this function sets, or the function tests the lock's
-   * state (`if (tx_info->pending_close) spin_unlock_bh(&tx_info->lock)`): which path drops it is the
-   * function's own bookkeeping, which the analysis may not follow.
+   * A release sits under a test of a flag this function sets (`if (tx_info->pending_close)
+   * spin_unlock_bh(&tx_info->lock)`): which path drops it is the function's own bookkeeping, which
+   * the analysis may not follow.
    */
   ownFlag: boolean;
 }
@@ -1624,7 +1624,7 @@ class LockFlow {
             ...this.takenAt(k),
             ...(paramIndex !== undefined ? { paramIndex } : {}), sites, closing, ownLocks: this.takesAnything(),
             // (A NULL test of the object itself, `folio = NULL; … if (!folio)`, is no bookkeeping.)
-            ownFlag: this.testsLockState() || sites.some((site) => this.underOwnFlag(site, root)) });
+            ownFlag: sites.some((site) => this.underOwnFlag(site, root)) });
         }
         continue;
       }

@@ -84,8 +84,8 @@ export function unshared(s: string): string {
   return (' ' + s).slice(1);
 }
 
-/** `struct mm_struct *mm` / `struct folio *folio = …` at the start of a statement: pointer locals. */
-const POINTER_DECL = /(?:^|[;{}])\s*(?:const\s+)?(?:(?:struct|union)\s+)?[A-Za-z_]\w*(?:\s+const)?\s*\*+\s*([A-Za-z_]\w*)\s*(?=[=;,])/gm;
+/** `struct mm_struct *mm` / `struct folio *folio = …` at the start of a line (kernel style): pointer locals. */
+const POINTER_DECL = /^[ \t]*(?:const\s+)?(?:(?:struct|union)\s+)?[A-Za-z_]\w*(?:\s+const)?\s*\*+\s*([A-Za-z_]\w*)\s*(?=[=;,])/gm;
 const NULL_VALUE = /^(?:NULL|0|ERR_PTR\s*\(.*\))$/s;
 /** A cast in front of a call (`(struct foo *)kmalloc(…)`). */
 const CAST = /^\(\s*(?:(?:struct|union)\s+)?[A-Za-z_]\w*\s*\**\s*\)\s*/;
@@ -102,15 +102,24 @@ export function freshShape(file: string, from: number, to: number, params: strin
   const sources = new Map<string, Sources>();
   // Iterator macros assign their cursors (`list_for_each_entry(v, …)`): every name in their arguments.
   const iterated = new Set<string>();
-  for (const m of text.matchAll(/\b\w*(?:for_each|foreach)\w*(?=\s*\()/g)) {
+  for (const m of text.matchAll(/for_?each\w*/g)) {
     for (const a of splitArgs(text, m.index! + m[0].length) ?? []) for (const w of a.match(/[A-Za-z_]\w*/g) ?? []) iterated.add(w);
   }
   let unary: string | undefined;
   let lockers: string[][] | undefined;
+  let assigned: Map<string, Array<{ rhs: string; at: number }>> | undefined;
   for (const m of text.matchAll(POINTER_DECL)) {
     const v = m[1];
     if (sources.has(v) || params.includes(v) || iterated.has(v) || /\bstatic\s*$/.test(text.slice(Math.max(0, m.index! - 40), m.index! + 1))) continue;
-    const s = sourcesOf(text, v, (off) => lineAt(from + off));
+    // Every plain assignment of the body, by target, read once.
+    if (!assigned) {
+      assigned = new Map();
+      for (const a of text.matchAll(/(?<![\w.>])([A-Za-z_]\w*)\s*=(?!=)([^;]*);/g)) {
+        const list = assigned.get(a[1]);
+        if (list) list.push({ rhs: a[2], at: a.index! }); else assigned.set(a[1], [{ rhs: a[2], at: a.index! }]);
+      }
+    }
+    const s = sourcesOf(assigned.get(v) ?? [], (off) => lineAt(from + off));
     if (!s) continue;
     // Written through its address (`get(&v)`) or stepped. (`&&` blanked: only a unary `&` takes an address; `&v->lru` is a field's.)
     unary ??= text.replace(/&&/g, '  ');
@@ -123,17 +132,17 @@ export function freshShape(file: string, from: number, to: number, params: strin
   return { sources, ...(withReturns ? { returnsFrom: returnSources(text, sources) } : {}) };
 }
 
-/** Every value of pointer local `v`, when each is a call's result or NULL. */
-function sourcesOf(text: string, v: string, lineAt: (offset: number) => number): Sources | undefined {
+/** Every value of a pointer local (its `assignments`), when each is a call's result or NULL. */
+function sourcesOf(assignments: Array<{ rhs: string; at: number }>, lineAt: (offset: number) => number): Sources | undefined {
   const calls: string[] = [];
   let line = 0;
-  for (const m of text.matchAll(new RegExp(`(?<![\\w.>])${v}\\s*=(?!=)([^;]*);`, 'g'))) {
-    const rhs = m[1].trim().replace(CAST, '');
+  for (const a of assignments) {
+    const rhs = a.rhs.trim().replace(CAST, '');
     if (NULL_VALUE.test(rhs)) continue;
     const call = /^([A-Za-z_]\w*)\s*\(/.exec(rhs);
     if (!call || splitArgs(rhs, call[1].length)?.end !== rhs.length) return undefined;
     if (!calls.includes(call[1])) calls.push(call[1]);
-    if (!line) line = lineAt(m.index!);
+    if (!line) line = lineAt(a.at);
   }
   return calls.length ? { calls, line } : undefined;
 }
@@ -190,7 +199,8 @@ function skipQuoted(text: string, i: number): number {
 
 /** Comments replaced by spaces (newlines kept), so offsets and lines stay. */
 function blankComments(text: string): string {
-  return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (c) => c.replace(/[^\n]/g, ' '));
+  if (!text.includes('/*') && !text.includes('//')) return text;
+  return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (c) => (c.includes('\n') ? c.split('\n').map((l) => ' '.repeat(l.length)).join('\n') : ' '.repeat(c.length)));
 }
 
 /** Lock helpers a callee given the object may be: the catalogue's known ones, or a lock word in the name. */
