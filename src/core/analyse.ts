@@ -10,7 +10,7 @@ import type { FileAnalysis, FunctionAnalysis, Diagnostic, HeldRange, Unanalysed 
 import { scanReferences, type NameUse } from './parse/refs';
 import { lineOf, lineStarts } from './parse/lines';
 import { argumentRoot, openerAssignments } from './interproc/opened';
-import { argumentLocker, freshReturners, freshShape, keptShape, type FreshShape } from './interproc/fresh';
+import { argumentLocker, fileShapes, keptShape, type FreshShape } from './interproc/fresh';
 import type { FileSummary, FunctionSummary, SummaryCall } from './interproc/summary';
 import { CallIndex } from './interproc/handover';
 import { HELPER_DOMAINS } from './locks/helpers';
@@ -160,9 +160,8 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
       // Only pointer parameters can carry an object whose lock a callee releases (`struct mm_struct *mm`).
       const header = text.slice(spans[i].start, spans[i].bodyStart);
       const pointers = spans[i].params.map((p) => (p && new RegExp(`\\*\\s*(?:const\\s+)?${p}\\b`).test(header) ? p : undefined));
-      o.shape = { fileLocal: spans[i].fileLocal, calls, pointers,
-        fresh: freshShape(text, spans[i].bodyStart, spans[i].end, spans[i].params, calls, isLocker,
-          !opts.catalogue.mention.test(text.slice(spans[i].start, spans[i].end)), (off) => lineOf(starts, off)) };
+      o.shape = { fileLocal: spans[i].fileLocal, calls, pointers, params: spans[i].params, bodyStart: spans[i].bodyStart, end: spans[i].end,
+        lockFree: () => !opts.catalogue.mention.test(text.slice(spans[i].start, spans[i].end)) };
       outcomes.push(o);
     });
     const byStart = new Map(outcomes.map((o) => [o.fn.startLine, o]));
@@ -285,11 +284,15 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
     setHeld(o.fn, again.held);
     o.outside = again.outside;
   }
-  const returners = freshReturners(outcomes.map((o) => o.fn.name), outcomes.map((o) => o.shape?.fresh ?? NO_SHAPE));
+  // Objects made here (interproc/fresh.ts): read from the text, after every function's own analysis.
+  const shaped = outcomes.filter((o) => o.shape);
+  const { shapes, returners } = fileShapes(text, shaped.map((o) => ({ name: o.fn.name, from: o.shape!.bodyStart, to: o.shape!.end,
+    params: o.shape!.params, calls: o.shape!.calls, lockFree: o.shape!.lockFree })), isLocker, (off) => lineOf(starts, off));
+  const freshOf = new Map(shaped.map((o, i) => [o, shapes[i] ?? NO_SHAPE]));
   const sameFile = new Set(outcomes.map((o) => o.fn.name));
   for (const out of outcomes) {
     result.functions.push(out.fn);
-    if (out.shape) summary.functions.push(summarise(out, out.shape, text, opts.catalogue, calleeReleases.get(out.fn.name), returners, sameFile));
+    if (out.shape) summary.functions.push(summarise(out, out.shape, freshOf.get(out) ?? NO_SHAPE, text, opts.catalogue, calleeReleases.get(out.fn.name), returners, sameFile));
     result.diagnostics.push(...out.diagnostics.filter((d) => (out.firm?.includes(d) || !releasedByCounterpart(d, out.fn.name, releasers))
       && !(out.unsaid?.includes(d) && releasedByCaller(d, out.fn.name, outcomes, calleeReleases))));
     if (out.unanalysed) {
@@ -341,11 +344,11 @@ function callsWithin(calls: NameUse[], from: number, to: number, starts: number[
  * analysis; a function with no lock verb holds nothing at its calls; one that could not
  * be analysed leaves the state unknown.
  */
-function summarise(o: FunctionOutcome, shape: FunctionShape, text: string, catalogue: Catalogue,
+function summarise(o: FunctionOutcome, shape: FunctionShape, made: FreshShape, text: string, catalogue: Catalogue,
   releases: CalleeRelease[] = [], returners: ReadonlySet<string> = new Set(), sameFile: ReadonlySet<string> = new Set()): FunctionSummary {
   const fn = o.fn;
   const seen = new Map((o.outside?.calls ?? []).map((c) => [`${c.line}:${c.callee}`, c]));
-  const kept = keptShape(shape.fresh, text, shape.calls, shape.pointers, returners, sameFile);
+  const kept = keptShape(made, text, shape.calls, shape.pointers, returners, sameFile);
   const calls: SummaryCall[] = shape.calls.map(({ name, line }) => {
     const c: SummaryCall = seen.get(`${line}:${name}`)
       ?? (fn.notAnalysed || o.outside ? { callee: name, line } : { callee: name, line, held: [], released: [] });
@@ -388,7 +391,12 @@ interface FunctionShape {
   calls: { name: string; line: number; offset: number }[];
   /** The parameters, in order, where declared as pointers (the others undefined). */
   pointers: Array<string | undefined>;
-  fresh: FreshShape;
+  params: string[];
+  /** The body, `text[bodyStart, end)`, for what interproc/fresh.ts reads of it. */
+  bodyStart: number;
+  end: number;
+  /** No lock word in the function (computed when asked). */
+  lockFree: () => boolean;
 }
 
 export interface FunctionOutcome {

@@ -29,23 +29,57 @@ export interface FreshShape {
 /** Levels of same-file functions returning another's result followed to an allocator (`damon_get_mm()` → get_task_mm()). */
 const FRESH_ROUNDS = 3;
 
+/** Text every FRESH_OBJECT_CALLS name contains: a body without it calls none (a cheap first test). */
+const FRESH_WORD = /alloc|task_mm|mm_access/;
+
+/** One function of a file, as fileShapes() reads it. */
+export interface ShapeInput {
+  name: string;
+  /** Its body: `file[from, to)`. */
+  from: number;
+  to: number;
+  params: string[];
+  calls: Array<{ name: string; offset: number; line: number }>;
+  /** Whether it has no lock word (only such a function can be a getter of fresh objects). */
+  lockFree: () => boolean;
+}
+
 /**
- * The same-file functions (of `shapes`, by `names`) that give a fresh object: every return is NULL,
- * an ERR_PTR() or the result of a FRESH_OBJECT_CALLS call or of such a function.
+ * The shapes of a file's functions and its fresh returners (functions that give a fresh object:
+ * every return is NULL, an ERR_PTR() or the result of a FRESH_OBJECT_CALLS call or of such a
+ * function). Only bodies that name a fresh call or a returner found so far are read (most name
+ * none); the others get no shape.
  */
-export function freshReturners(names: string[], shapes: FreshShape[]): Set<string> {
-  const out = new Set<string>();
-  const fresh = (c: string): boolean => FRESH_OBJECT_CALLS.includes(c) || out.has(c);
-  for (let round = 0; round < FRESH_ROUNDS; round++) {
-    let grew = false;
-    shapes.forEach((sh, i) => {
-      if (!out.has(names[i]) && sh.returnsFrom?.every(fresh)) { out.add(names[i]); grew = true; }
+export function fileShapes(file: string, fns: ShapeInput[], isLocker: (name: string) => boolean,
+  lineAt: (offset: number) => number): { shapes: Array<FreshShape | undefined>; returners: Set<string> } {
+  const shapes: Array<FreshShape | undefined> = fns.map(() => undefined);
+  const returners = new Set<string>();
+  const fresh = (c: string): boolean => FRESH_OBJECT_CALLS.includes(c) || returners.has(c);
+  let names: RegExp = FRESH_WORD;
+  for (let round = 0; round <= FRESH_ROUNDS; round++) {
+    const read: number[] = [];
+    fns.forEach((f, i) => {
+      if (shapes[i] || !names.test(file.slice(f.from, f.to))) return;
+      shapes[i] = freshShape(file, f.from, f.to, f.params, f.calls, isLocker, f.lockFree(), lineAt);
+      read.push(i);
     });
-    if (!grew) break;
+    const found: string[] = [];
+    for (const i of read) {
+      if (!returners.has(fns[i].name) && shapes[i]!.returnsFrom?.every(fresh)) { returners.add(fns[i].name); found.push(fns[i].name); }
+    }
+    // Shapes read before a returner was known may now give one (a getter of a getter).
+    for (let more = true; more;) {
+      more = false;
+      shapes.forEach((sh, i) => {
+        if (sh && !returners.has(fns[i].name) && sh.returnsFrom?.every(fresh)) { returners.add(fns[i].name); found.push(fns[i].name); more = true; }
+      });
+    }
+    if (!found.length) break;
+    names = new RegExp(`\\b(?:${found.join('|')})\\s*\\(`);
   }
   // A name defined twice (under #ifdef) counts only when every definition is fresh.
-  for (let i = 0; i < names.length; i++) if (out.has(names[i]) && !shapes[i].returnsFrom?.every(fresh)) out.delete(names[i]);
-  return out;
+  fns.forEach((f, i) => { if (returners.has(f.name) && !shapes[i]?.returnsFrom?.every(fresh)) returners.delete(f.name); });
+  return { shapes, returners };
 }
 
 /**
