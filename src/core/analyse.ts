@@ -287,7 +287,8 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
   // Objects made here (interproc/fresh.ts): read from the text, after every function's own analysis.
   const shaped = outcomes.filter((o) => o.shape);
   const { shapes, returners } = fileShapes(text, shaped.map((o) => ({ name: o.fn.name, from: o.shape!.bodyStart, to: o.shape!.end,
-    params: o.shape!.params, calls: o.shape!.calls, lockFree: o.shape!.lockFree })), isLocker, (off) => lineOf(starts, off));
+    params: o.shape!.params, calls: o.shape!.calls, lockFree: o.shape!.lockFree })), isLocker, (off) => lineOf(starts, off),
+    (n) => calleeAcquires.has(n));
   const freshOf = new Map(shaped.map((o, i) => [o, shapes[i] ?? NO_SHAPE]));
   const sameFile = new Set(outcomes.map((o) => o.fn.name));
   for (const out of outcomes) {

@@ -14,7 +14,7 @@
 // call or NULL, it is never written through its address or by an iterator macro, and it is never
 // given to a call that may lock it (ARGUMENT_LOCKERS, an unknown lock helper).
 
-import { ARGUMENT_LOCKERS, FRESH_OBJECT_CALLS } from '../locks/catalogue';
+import { ARGUMENT_LOCKERS, FRESH_OBJECT_CALLS, WRITES_EVERY_ARGUMENT, WRITES_FIRST_ARGUMENT } from '../locks/catalogue';
 
 /** Where a local's every value comes from: the calls, and the line of the first. */
 export interface Sources { calls: string[]; line: number }
@@ -51,9 +51,12 @@ export interface ShapeInput {
  * none); the others get no shape.
  */
 export function fileShapes(file: string, fns: ShapeInput[], isLocker: (name: string) => boolean,
-  lineAt: (offset: number) => number): { shapes: Array<FreshShape | undefined>; returners: Set<string> } {
+  lineAt: (offset: number) => number, opener: (name: string) => boolean): { shapes: Array<FreshShape | undefined>; returners: Set<string> } {
   const shapes: Array<FreshShape | undefined> = fns.map(() => undefined);
   const returners = new Set<string>();
+  // Not a getter that calls a same-file function returning with a lock held (`foo_setup(f)` locks
+  // f->lock): what it returns may come back locked.
+  const getter = (i: number): boolean => shapes[i]!.returnsFrom!.every(fresh) && !fns[i].calls.some((c) => opener(c.name));
   const fresh = (c: string): boolean => FRESH_OBJECT_CALLS.includes(c) || returners.has(c);
   let names: RegExp = FRESH_WORD;
   for (let round = 0; round <= FRESH_ROUNDS; round++) {
@@ -65,20 +68,20 @@ export function fileShapes(file: string, fns: ShapeInput[], isLocker: (name: str
     });
     const found: string[] = [];
     for (const i of read) {
-      if (!returners.has(fns[i].name) && shapes[i]!.returnsFrom?.every(fresh)) { returners.add(fns[i].name); found.push(fns[i].name); }
+      if (!returners.has(fns[i].name) && shapes[i]!.returnsFrom && getter(i)) { returners.add(fns[i].name); found.push(fns[i].name); }
     }
     // Shapes read before a returner was known may now give one (a getter of a getter).
     for (let more = true; more;) {
       more = false;
       shapes.forEach((sh, i) => {
-        if (sh && !returners.has(fns[i].name) && sh.returnsFrom?.every(fresh)) { returners.add(fns[i].name); found.push(fns[i].name); more = true; }
+        if (sh?.returnsFrom && !returners.has(fns[i].name) && getter(i)) { returners.add(fns[i].name); found.push(fns[i].name); more = true; }
       });
     }
     if (!found.length) break;
     names = new RegExp(`\\b(?:${found.join('|')})\\s*\\(`);
   }
   // A name defined twice (under #ifdef) counts only when every definition is fresh.
-  fns.forEach((f, i) => { if (returners.has(f.name) && !shapes[i]?.returnsFrom?.every(fresh)) returners.delete(f.name); });
+  fns.forEach((f, i) => { if (returners.has(f.name) && !(shapes[i]?.returnsFrom && getter(i))) returners.delete(f.name); });
   return { shapes, returners };
 }
 
@@ -97,6 +100,8 @@ export function keptShape(sh: FreshShape, file: string, calls: Array<{ name: str
     if (src.calls.every((c) => FRESH_OBJECT_CALLS.includes(c) || returners.has(c))) fresh.set(unshared(v), { calls: src.calls.map(unshared), line: src.line });
   }
   const args = new Map<string, string>();
+  const clashed = new Set<string>();
+  const seen = new Map<string, string>();
   for (const c of calls) {
     const own = sameFile.has(c.name);
     if (!own && !fresh.size) continue;
@@ -105,7 +110,13 @@ export function keptShape(sh: FreshShape, file: string, calls: Array<{ name: str
       const p = own ? params.indexOf(t) : -1;
       return p >= 0 ? `#${p}` : fresh.has(t) ? t : '';
     });
-    if (names.some((n) => n)) args.set(`${c.line}:${c.name}`, unshared(names.join(',')));
+    const key = `${c.line}:${c.name}`;
+    const joined = names.join(',');
+    // Two calls of one function on one line with other arguments: which is which is not kept, so neither.
+    const before = seen.get(key);
+    seen.set(key, joined);
+    if (before !== undefined && before !== joined) { args.delete(key); clashed.add(key); }
+    if (!clashed.has(key) && names.some((n) => n)) args.set(key, unshared(joined));
   }
   return { fresh, args };
 }
@@ -140,7 +151,7 @@ export function freshShape(file: string, from: number, to: number, params: strin
     for (const a of splitArgs(text, m.index! + m[0].length) ?? []) for (const w of a.match(/[A-Za-z_]\w*/g) ?? []) iterated.add(w);
   }
   let unary: string | undefined;
-  let lockers: string[][] | undefined;
+  let given: Array<{ name: string; args: string[] }> | undefined;
   let assigned: Map<string, Array<{ rhs: string; at: number }>> | undefined;
   for (const m of text.matchAll(POINTER_DECL)) {
     const v = m[1];
@@ -155,12 +166,18 @@ export function freshShape(file: string, from: number, to: number, params: strin
     }
     const s = sourcesOf(assigned.get(v) ?? [], (off) => lineAt(from + off));
     if (!s) continue;
-    // Written through its address (`get(&v)`) or stepped. (`&&` blanked: only a unary `&` takes an address; `&v->lru` is a field's.)
+    // Written through its address (`get(&v)`, `(void **)&v`) or stepped. (`&&` blanked: only a unary
+    // `&` takes an address; `&v->lru` is a field's.)
     unary ??= text.replace(/&&/g, '  ');
-    if (new RegExp(`(?<![\\w)\\]]\\s*)&\\s*${v}\\b(?!\\s*(?:->|\\.|\\[))|\\b${v}\\s*(?:\\+\\+|--|(?:[-+*/%&|^]|<<|>>)=)|(?:\\+\\+|--)\\s*${v}\\b`).test(unary)) continue;
-    // Given to a call that may lock it.
-    lockers ??= calls.filter((c) => isLocker(c.name)).map((c) => (splitArgs(text, c.offset - from + c.name.length) ?? []).flatMap((a) => a.match(/[A-Za-z_]\w*/g) ?? []));
-    if (lockers.some((words) => words.includes(v))) continue;
+    if (new RegExp(`(?<![\\w\\]]\\s*)&\\s*${v}\\b(?!\\s*(?:->|\\.|\\[))|\\b${v}\\s*(?:\\+\\+|--|(?:[-+*/%&|^]|<<|>>)=)|(?:\\+\\+|--)\\s*${v}\\b`).test(unary)) continue;
+    given ??= calls.map((c) => ({ name: c.name, args: (splitArgs(text, c.offset - from + c.name.length) ?? []).map((a) => a.trim()) }));
+    // Copied to another local that a lock call is given (`p = f; mutex_lock(&p->lock);`): the lock
+    // may be taken under that name. (Stored elsewhere, `vma->anon_vma = anon_vma`, is publishing it.)
+    const aliases = [...text.matchAll(new RegExp(`(?<![\\w.>])([A-Za-z_]\\w*)\\s*=\\s*${v}\\s*;`, 'g'))].map((a) => a[1]);
+    if (aliases.length && given.some((c) => /lock/i.test(c.name) && c.args.some((a) => aliases.some((n) => new RegExp(`\\b${n}\\b`).test(a))))) continue;
+    // Given to a call that may lock it, or to a macro that may assign it (`swap(mm, other)`).
+    if (given.some((c) => (isLocker(c.name) && c.args.some((a) => new RegExp(`\\b${v}\\b`).test(a)))
+      || (WRITES_FIRST_ARGUMENT.test(c.name) && c.args[0] === v) || (WRITES_EVERY_ARGUMENT.test(c.name) && c.args.includes(v)))) continue;
     sources.set(v, s);
   }
   return { sources, ...(withReturns ? { returnsFrom: returnSources(text, sources) } : {}) };

@@ -469,3 +469,11 @@ export const FRESH_OBJECT_CALLS: string[] = [
  * (`filemap_add_folio()` returns 0 with the folio locked): an object given to one is not fresh.
  */
 export const ARGUMENT_LOCKERS: string[] = ['filemap_add_folio', 'add_to_page_cache_lru', 'add_to_page_cache', 'hugetlb_add_to_page_cache'];
+
+/**
+ * Macros that assign a variable given as their first argument (`WRITE_ONCE(v, x)`, any upper-case
+ * macro, `get_user(v, p)`), or as any argument (`swap(a, b)`): a local given to one has a value no
+ * `v = …` shows.
+ */
+export const WRITES_FIRST_ARGUMENT: RegExp = /^(?:[A-Z][A-Z0-9_]*|get_user|__get_user|rcu_assign_pointer|swap)$/;
+export const WRITES_EVERY_ARGUMENT: RegExp = /^swap$/;
