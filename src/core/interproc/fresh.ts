@@ -31,6 +31,8 @@ const FRESH_ROUNDS = 3;
 
 /** Text every FRESH_OBJECT_CALLS name contains: a body without it calls none (a cheap first test). */
 const FRESH_WORD = /alloc|task_mm|mm_access/;
+/** A call of a FRESH_OBJECT_CALLS name (the second test, for bodies that pass the first). */
+const FRESH_CALL = new RegExp(`\\b(?:${FRESH_OBJECT_CALLS.join('|')})\\s*\\(`);
 
 /** One function of a file, as fileShapes() reads it. */
 export interface ShapeInput {
@@ -58,11 +60,13 @@ export function fileShapes(file: string, fns: ShapeInput[], isLocker: (name: str
   // f->lock): what it returns may come back locked.
   const getter = (i: number): boolean => shapes[i]!.returnsFrom!.every(fresh) && !fns[i].calls.some((c) => opener(c.name));
   const fresh = (c: string): boolean => FRESH_OBJECT_CALLS.includes(c) || returners.has(c);
-  let names: RegExp = FRESH_WORD;
+  let names: RegExp | undefined;
   for (let round = 0; round <= FRESH_ROUNDS; round++) {
     const read: number[] = [];
     fns.forEach((f, i) => {
-      if (shapes[i] || !names.test(file.slice(f.from, f.to))) return;
+      if (shapes[i]) return;
+      const body = file.slice(f.from, f.to);
+      if (names ? !names.test(body) : !(FRESH_WORD.test(body) && FRESH_CALL.test(body))) return;
       shapes[i] = freshShape(file, f.from, f.to, f.params, f.calls, isLocker, f.lockFree(), lineAt);
       read.push(i);
     });
