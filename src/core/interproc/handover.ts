@@ -306,9 +306,8 @@ export class CallIndex {
         continue;
       }
       // The caller hands down an object it made or got itself (`mm = get_task_mm(p); … count(mm)`):
-      // nobody above it can hold that object's lock.
-      // Only the object's own lock (`mm`, `&vb->lock`): `ac->ac_lg->lg_mutex` is another object's,
-      // which a callee may have locked and stored there (`ext4_mb_group_or_file(ac)`).
+      // nobody above it can hold that object's own lock (`mm`, `&vb->lock`). Not another object's
+      // lock reached through it (`ac->ac_lg->lg_mutex`, which `ext4_mb_group_or_file(ac)` took and stored).
       const token = arg !== undefined ? call.argNames?.split(',')[arg] || undefined : undefined;
       const made = token !== undefined ? caller.fresh?.get(token) : undefined;
       if (made && !cand.ownFlag && this.ownLockOf(cand, /^[A-Za-z_]\w*/.exec(cand.expr)?.[0] ?? '')) {
