@@ -142,7 +142,7 @@ export function analyseFileWithSummary(parser: CParser, path: string, text: stri
   let fresh = 0;
   /** Calls of this file's own functions (bit flows through callees); made when first needed. */
   let interest: RegExp | undefined;
-  const isLocker = (n: string): boolean => argumentLocker(n, lockHelper, (x) => opts.catalogue.verbs.has(x));
+  const isLocker = (n: string): boolean => argumentLocker(n, (x) => opts.catalogue.verbs.has(x));
   const withTree = <T>(fn: (tree: Tree) => T): T | undefined => (opts.session?.tree ? fn(opts.session.tree) : parser.withTree(mask.text, fn));
   const parsed = withTree((tree) => {
     const fns = functionsOf(tree.rootNode);

@@ -771,20 +771,7 @@ class LockFlow {
    * `target` cannot be reached without coming back through `x`?
    */
   private gates(x: number, target: number): boolean {
-    for (const arm of this.cfg.nodes[x].succ) {
-      const seen = new Uint8Array(this.cfg.nodes.length);
-      const stack = [arm];
-      let found = false;
-      while (stack.length) {
-        const n = stack.pop()!;
-        if (n === target) { found = true; break; }
-        if (seen[n] || n === x) continue;
-        seen[n] = 1;
-        stack.push(...this.cfg.nodes[n].succ);
-      }
-      if (!found) return true;
-    }
-    return false;
+    return this.cfg.nodes[x].succ.some((arm) => arm !== target && (arm === x || !this.walk(arm, (n) => n.id === x)[target]));
   }
 
   /** The lock event sits right under a test of memory a callee can change (`current->…`, `p->f`, a global). */
@@ -2416,8 +2403,7 @@ function mentionsLock(text: string, key: string): boolean {
   return words.has(fieldOf(key)) || parts.some((w) => w.toLowerCase() === domainOf(key));
 }
 
-/** The last identifier of a lock expression or key: its field (`pool->lock` → `lock`). */
-/** The last identifier of a lock expression or key (`mutex:d->lock` → `lock`). */
+/** The last identifier of a lock expression or key: its field (`mutex:d->lock` → `lock`). */
 export function fieldOf(x: string): string {
   return /(\w+)\W*$/.exec(x)?.[1] ?? x;
 }

@@ -8,13 +8,15 @@
 // itself: no caller can have locked it, so the acquire is missing (`mm = damon_get_mm(t); …
 // mmap_read_unlock(mm);` with the mmap_read_lock() deleted).
 //
-// Read lexically from each function's text, comments blanked, so that functions the lock
+// Read lexically from each function's code-only text (parse/code.ts), so that functions the lock
 // analysis skips (no lock word) still count: a getter, or a caller that only passes the object
 // down. Strict by construction: a local qualifies only when every assignment to it is such a
 // call or NULL, it is never written through its address or by an iterator macro, and it is never
 // given to a call that may lock it (ARGUMENT_LOCKERS, an unknown lock helper).
 
+import { lockHelper } from '../flow/lockflow';
 import { ARGUMENT_LOCKERS, FRESH_OBJECT_CALLS, WRITES_EVERY_ARGUMENT, WRITES_FIRST_ARGUMENT } from '../locks/catalogue';
+import { codeOnly } from '../parse/code';
 
 /** Where a local's every value comes from: the calls, and the line of the first. */
 export interface Sources { calls: string[]; line: number }
@@ -24,6 +26,11 @@ export interface FreshShape {
   sources: Map<string, Sources>;
   /** Every return gives NULL, an ERR_PTR() or the result of these calls (directly or through such a local). */
   returnsFrom?: string[];
+}
+
+/** Does call `c` give a fresh object: a catalogue allocator or getter, or one of the file's `returners`? */
+function freshCall(c: string, returners: ReadonlySet<string>): boolean {
+  return FRESH_OBJECT_CALLS.includes(c) || returners.has(c);
 }
 
 /** Levels of same-file functions returning another's result followed to an allocator (`damon_get_mm()` → get_task_mm()). */
@@ -58,24 +65,21 @@ export function fileShapes(file: string, fns: ShapeInput[], isLocker: (name: str
   const returners = new Set<string>();
   // Not a getter that calls a same-file function returning with a lock held (`foo_setup(f)` locks
   // f->lock): what it returns may come back locked.
-  const getter = (i: number): boolean => shapes[i]!.returnsFrom!.every(fresh) && !fns[i].calls.some((c) => opener(c.name));
-  const fresh = (c: string): boolean => FRESH_OBJECT_CALLS.includes(c) || returners.has(c);
+  const getter = (i: number): boolean => shapes[i]!.returnsFrom!.every((c) => freshCall(c, returners)) && !fns[i].calls.some((c) => opener(c.name));
   let names: RegExp | undefined;
   for (let round = 0; round <= FRESH_ROUNDS; round++) {
-    const read: number[] = [];
+    let read = false;
     fns.forEach((f, i) => {
       if (shapes[i]) return;
       const body = file.slice(f.from, f.to);
       if (names ? !names.test(body) : !(FRESH_WORD.test(body) && FRESH_CALL.test(body))) return;
       shapes[i] = freshShape(file, f.from, f.to, f.params, f.calls, isLocker, f.lockFree(), lineAt);
-      read.push(i);
+      read = true;
     });
+    // Returners among all shapes read so far, to a fixed point: one read in an earlier round may
+    // return what a returner found only now returns (a getter of a getter).
     const found: string[] = [];
-    for (const i of read) {
-      if (!returners.has(fns[i].name) && shapes[i]!.returnsFrom && getter(i)) { returners.add(fns[i].name); found.push(fns[i].name); }
-    }
-    // Shapes read before a returner was known may now give one (a getter of a getter).
-    for (let more = true; more;) {
+    for (let more = read; more;) {
       more = false;
       shapes.forEach((sh, i) => {
         if (sh?.returnsFrom && !returners.has(fns[i].name) && getter(i)) { returners.add(fns[i].name); found.push(fns[i].name); more = true; }
@@ -101,7 +105,7 @@ export function keptShape(sh: FreshShape, file: string, calls: Array<{ name: str
   params: Array<string | undefined>, returners: ReadonlySet<string>, sameFile: ReadonlySet<string>): { fresh: Map<string, Sources>; args: Map<string, string> } {
   const fresh = new Map<string, Sources>();
   for (const [v, src] of sh.sources) {
-    if (src.calls.every((c) => FRESH_OBJECT_CALLS.includes(c) || returners.has(c))) fresh.set(unshared(v), { calls: src.calls.map(unshared), line: src.line });
+    if (src.calls.every((c) => freshCall(c, returners))) fresh.set(unshared(v), { calls: src.calls.map(unshared), line: src.line });
   }
   const args = new Map<string, string>();
   const clashed = new Set<string>();
@@ -147,7 +151,7 @@ const CAST = /^\(\s*(?:(?:struct|union)\s+)?[A-Za-z_]\w*\s*\**\s*\)\s*/;
 export function freshShape(file: string, from: number, to: number, params: string[],
   calls: Array<{ name: string; offset: number; line: number }>, isLocker: (name: string) => boolean,
   withReturns: boolean, lineAt: (offset: number) => number): FreshShape {
-  const text = blankComments(file.slice(from, to));
+  const text = codeOnly(file.slice(from, to));
   const sources = new Map<string, Sources>();
   // Iterator macros assign their cursors (`list_for_each_entry(v, …)`): every name in their arguments.
   const iterated = new Set<string>();
@@ -252,13 +256,7 @@ function skipQuoted(text: string, i: number): number {
   return text.length - 1;
 }
 
-/** Comments replaced by spaces (newlines kept), so offsets and lines stay. */
-function blankComments(text: string): string {
-  if (!text.includes('/*') && !text.includes('//')) return text;
-  return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (c) => (c.includes('\n') ? c.split('\n').map((l) => ' '.repeat(l.length)).join('\n') : ' '.repeat(c.length)));
-}
-
 /** Lock helpers a callee given the object may be: the catalogue's known ones, or a lock word in the name. */
-export function argumentLocker(name: string, lockHelper: (n: string) => boolean, isVerb: (n: string) => boolean): boolean {
+export function argumentLocker(name: string, isVerb: (n: string) => boolean): boolean {
   return ARGUMENT_LOCKERS.includes(name) || (lockHelper(name) && !isVerb(name));
 }

@@ -25,7 +25,7 @@
 import type { Diagnostic, PathStep } from '../model';
 import type { CalleeRelease, UnheldCandidate } from '../flow/lockflow';
 import { domainOf, lockWrapperName, releasesHere, unlockHelperName } from '../flow/lockflow';
-import { lastName, normExpr } from '../flow/expr';
+import { lastName, normExpr, rootOf } from '../flow/expr';
 import { HELPER_DOMAINS } from '../locks/helpers';
 import { closingCounterparts } from '../locks/names';
 import type { Sources } from './fresh';
@@ -149,7 +149,7 @@ export class CallIndex {
    */
   private madeHere(fn: FunctionSummary, cand: UnheldCandidate): Verdict | undefined {
     if (cand.root !== 'local' || cand.ownFlag) return undefined;
-    const root = /^[A-Za-z_]\w*/.exec(cand.expr)?.[0] ?? '';
+    const root = rootOf(cand.expr) ?? '';
     const made = fn.fresh?.get(root);
     if (!made || !this.ownLockOf(cand, root)) return undefined;
     return { t: 'free', sites: [], made };
@@ -310,7 +310,7 @@ export class CallIndex {
       // lock reached through it (`ac->ac_lg->lg_mutex`, which `ext4_mb_group_or_file(ac)` took and stored).
       const token = arg !== undefined ? call.argNames?.split(',')[arg] || undefined : undefined;
       const made = token !== undefined ? caller.fresh?.get(token) : undefined;
-      if (made && !cand.ownFlag && this.ownLockOf(cand, /^[A-Za-z_]\w*/.exec(cand.expr)?.[0] ?? '')) {
+      if (made && !cand.ownFlag && this.ownLockOf(cand, rootOf(cand.expr) ?? '')) {
         const site = { ...s, made: { name: token!, from: made } };
         origin ??= site;
         evidence.push(site);
